@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages Kindred's window and tests need, when missing.
-#   usage: scripts/install-system-packages.sh run|test
+#   usage: scripts/install-system-packages.sh run|test|venv
 # "run" installs the libraries the Qt WebEngine window needs; "test" adds Xvfb,
 # ImageMagick (screenshots) and Chromium (browser tests). Skips quietly when
 # everything is present; explains and continues when apt-get is not available.
@@ -16,10 +16,12 @@ RUNTIME_PACKAGES=(
 TEST_PACKAGES=(xvfb xauth imagemagick chromium x11-utils)
 
 mode="${1:-run}"
-packages=("${RUNTIME_PACKAGES[@]}")
-if [[ "$mode" == "test" ]]; then
-  packages+=("${TEST_PACKAGES[@]}")
-fi
+case "$mode" in
+  run) packages=("${RUNTIME_PACKAGES[@]}") ;;
+  test) packages=("${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+  venv) packages=(python3-venv) ;;  # Debian's python3 lacks venv/ensurepip without it
+  *) echo "usage: $0 run|test|venv" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,0 +1,146 @@
+"""Browsing a community's items: per-item statistics, search, genre filter, sort and paging.
+
+The statistics are computed once per community (one ``groupby`` over the ratings) and kept in a
+small DataFrame, so every catalogue page is a cheap filter and slice.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from recommender.community import Community
+from recommender.errors import KindredError
+
+SORTS = ("popular", "top_rated", "title", "year")
+
+# Prior weight of the Bayesian average used for "top rated": an item needs about this many
+# ratings before its own mean outweighs the community's overall mean.
+TOP_RATED_PRIOR_COUNT = 10
+
+
+def fold_text(text: str) -> str:
+    """Lower-case ``text`` and strip diacritics, so "Amelie" finds "Amélie"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def split_genres(genres: object) -> list[str]:
+    """``"Comedy|Drama"`` → ``["Comedy", "Drama"]``; missing or "(no genres listed)" → ``[]``."""
+    if not isinstance(genres, str) or not genres or genres == "(no genres listed)":
+        return []
+    return [genre for genre in genres.split("|") if genre]
+
+
+def item_statistics(community: Community) -> pd.DataFrame:
+    """One row per catalogue item: ``count``, ``mean`` and the Bayesian ``top_score``.
+
+    ``top_score = (C·m + Σ r) / (C + n)`` where ``m`` is the community's mean rating, ``n`` the
+    item's number of ratings and ``C`` = ``TOP_RATED_PRIOR_COUNT``: an item rated 5 by one person
+    does not outrank one rated 4.6 by hundreds.
+    """
+    grouped = community.ratings.groupby("item", sort=False)["rating"].agg(["count", "sum"])
+    statistics = pd.DataFrame(index=community.items.index)
+    statistics["count"] = grouped["count"].reindex(statistics.index).fillna(0).astype(np.int64)
+    rating_sum = grouped["sum"].reindex(statistics.index).fillna(0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        statistics["mean"] = rating_sum / statistics["count"].where(statistics["count"] > 0)
+    overall_mean = float(community.ratings["rating"].mean()) if len(community.ratings) else 0.0
+    prior = TOP_RATED_PRIOR_COUNT
+    statistics["top_score"] = (prior * overall_mean + rating_sum) / (prior + statistics["count"])
+    statistics["title"] = community.items["title"].astype(str)
+    statistics["folded_title"] = statistics["title"].map(fold_text)
+    statistics["year"] = community.items.get("year", pd.Series(pd.NA, index=statistics.index))
+    statistics["genres"] = community.items.get("genres", pd.Series("", index=statistics.index))
+    return statistics
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    """One page of catalogue items (ids in display order) and how many matched in all."""
+
+    items: list[str]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matches fill (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def search_catalogue(
+    statistics: pd.DataFrame,
+    query: str = "",
+    sort: str = "popular",
+    page: int = 1,
+    per_page: int = 40,
+    genre: str | None = None,
+) -> CataloguePage:
+    """Filter by title words and genre, sort, and return one page of item ids.
+
+    Every word of ``query`` must appear in the title (accents and case ignored).
+    """
+    if sort not in SORTS:
+        raise KindredError(f"Unknown sort '{sort}'; choose one of: {', '.join(SORTS)}.")
+    if per_page < 1 or per_page > 500:
+        raise KindredError("Items per page must be between 1 and 500.")
+    matches = statistics
+    for word in fold_text(query).split():
+        matches = matches[matches["folded_title"].str.contains(word, regex=False)]
+    if genre:
+        matches = matches[matches["genres"].map(lambda value: genre in split_genres(value))]
+    matches = _sorted(matches, sort)
+    page = max(1, int(page))
+    start = (page - 1) * per_page
+    return CataloguePage(
+        items=[str(item) for item in matches.index[start : start + per_page]],
+        total=len(matches),
+        page=page,
+        per_page=per_page,
+    )
+
+
+def _sorted(matches: pd.DataFrame, sort: str) -> pd.DataFrame:
+    """Order matches by the named sort, ties broken by title."""
+    if sort == "popular":
+        return matches.sort_values(["count", "title"], ascending=[False, True], kind="stable")
+    if sort == "top_rated":
+        return matches.sort_values(["top_score", "title"], ascending=[False, True], kind="stable")
+    if sort == "year":
+        return matches.sort_values(
+            ["year", "title"], ascending=[False, True], kind="stable", na_position="last"
+        )
+    return matches.sort_values("folded_title", kind="stable")
+
+
+def all_genres(statistics: pd.DataFrame) -> list[str]:
+    """Every genre named in the catalogue, alphabetically."""
+    genres: set[str] = set()
+    for value in statistics["genres"].dropna().unique():
+        genres.update(split_genres(value))
+    return sorted(genres)
+
+
+def item_view(
+    item: str, statistics: pd.DataFrame, my_ratings: Mapping[str, float]
+) -> dict[str, object]:
+    """The JSON-ready description of one item as every page shows it."""
+    row = statistics.loc[item]
+    year = row["year"]
+    mean = row["mean"]
+    return {
+        "item": item,
+        "title": str(row["title"]),
+        "year": None if pd.isna(year) else int(year),
+        "genres": split_genres(row["genres"]),
+        "my_rating": my_ratings.get(item),
+        "community_mean": None if pd.isna(mean) else round(float(mean), 2),
+        "community_count": int(row["count"]),
+    }

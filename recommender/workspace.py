@@ -1,0 +1,350 @@
+"""The Workspace: one person's view of one community, as the app and the CLI use it.
+
+It ties together the current :class:`~recommender.community.Community`, the fitted
+:class:`~recommender.knn.UserKNN` (fitted once, lazily, under a lock, never per request), and
+the person's own data in :class:`~recommender.storage.Store`. Every method answers with plain,
+JSON-ready dicts, so an HTML page and its JSON twin render the same answer.
+
+Bad input (an unknown item, a rating off the scale, an unknown community member) raises a
+:class:`~recommender.errors.KindredError` with one sentence fit to show, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from recommender.catalogue import SORTS
+from recommender.catalogue import all_genres
+from recommender.catalogue import item_statistics
+from recommender.catalogue import item_view
+from recommender.catalogue import search_catalogue
+from recommender.community import Community
+from recommender.demo import demo_community
+from recommender.errors import KindredError
+from recommender.knn import UserKNN
+from recommender.storage import Store
+
+logger = logging.getLogger(__name__)
+
+# Below this many ratings, recommendations are shown with a nudge to rate more.
+MIN_RATINGS = 5
+# How many kindred people an item page and the agree/disagree lists look at.
+KINDRED_SAMPLE = 40
+AGREEMENT_TITLES = 3
+
+
+class Workspace:
+    """The current community, its model, and the person's own ratings.
+
+    Parameters
+    ----------
+    data_dir:
+        Where the person's data lives (created when missing).
+    community:
+        The pool of neighbours; ``None`` means the embedded demo community.
+    model:
+        An unfitted model to use; ``None`` means ``UserKNN()`` with its evaluated defaults.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | Path,
+        community: Community | None = None,
+        model: UserKNN | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.store = Store(self.data_dir)
+        self.community = community if community is not None else demo_community()
+        self._unfitted_model = model if model is not None else UserKNN()
+        self._model: UserKNN | None = None
+        self._model_lock = threading.Lock()
+
+    # ----------------------------------------------------------------- model and statistics
+    def model(self) -> UserKNN:
+        """The model fitted on the community; fitted on first use, then reused."""
+        with self._model_lock:
+            if self._model is None:
+                logger.info("fitting %s on %s", self._unfitted_model, self.community.name)
+                self._model = self._unfitted_model.fit(self.community.ratings)
+            return self._model
+
+    def warm_up(self) -> None:
+        """Fit the model and compute the catalogue statistics now (after the window's first
+        paint), so the first request does not pay for them."""
+        self.model()
+        _ = self.statistics
+
+    @cached_property
+    def statistics(self) -> pd.DataFrame:
+        """Per-item count, mean and title, computed once per community."""
+        return item_statistics(self.community)
+
+    @cached_property
+    def _ratings_by_user(self) -> dict[str, dict[str, float]]:
+        """Each community member's ratings, for explaining agreement with a neighbour."""
+        by_user: dict[str, dict[str, float]] = {}
+        for user, rows in self.community.ratings.groupby("user", sort=False):
+            by_user[str(user)] = dict(zip(rows["item"], rows["rating"].astype(float), strict=True))
+        return by_user
+
+    # ----------------------------------------------------------------- the person's data
+    def my_ratings_map(self) -> dict[str, float]:
+        """The person's ratings in this community: item id → rating."""
+        return self.store.ratings(self.community.name)
+
+    def status(self) -> dict[str, object]:
+        """What the app shows in its header: the community and how much the person rated."""
+        rated = len(self.my_ratings_map())
+        community = self.community
+        return {
+            "community": {
+                "name": community.name,
+                "is_demo": community.is_demo,
+                "users": community.n_users,
+                "items": community.n_items,
+                "ratings": community.n_ratings,
+                "scale": list(community.scale),
+            },
+            "my_ratings": rated,
+            "enough_ratings": rated >= MIN_RATINGS,
+            "min_ratings": MIN_RATINGS,
+        }
+
+    def rate(self, item: str, rating: float) -> dict[str, object]:
+        """Store the person's rating of ``item``; it is on disk when this returns."""
+        item = self._known_item(item)
+        rating = self._valid_rating(rating)
+        self.store.set_rating(self.community.name, item, rating)
+        return item_view(item, self.statistics, self.my_ratings_map())
+
+    def unrate(self, item: str) -> dict[str, object]:
+        """Remove the person's rating of ``item``; returns the old rating so it can be undone."""
+        item = self._known_item(item)
+        previous = self.store.delete_rating(self.community.name, item)
+        return {"item": item, "previous_rating": previous}
+
+    def hide(self, item: str) -> dict[str, object]:
+        """Never recommend ``item`` again (until it is un-hidden)."""
+        item = self._known_item(item)
+        self.store.hide(self.community.name, item)
+        return {"item": item, "hidden": True}
+
+    def unhide(self, item: str) -> dict[str, object]:
+        """Let ``item`` be recommended again."""
+        item = self._known_item(item)
+        self.store.unhide(self.community.name, item)
+        return {"item": item, "hidden": False}
+
+    def my_ratings(self) -> list[dict[str, object]]:
+        """The person's ratings, newest first, each with the item's description."""
+        my_ratings = self.my_ratings_map()
+        rows = self.store.rating_rows(self.community.name)
+        views = []
+        for row in rows:
+            item = str(row["item"])
+            if item not in self.statistics.index:
+                continue
+            view = item_view(item, self.statistics, my_ratings)
+            view["rated_at"] = row["rated_at"]
+            views.append(view)
+        return views
+
+    # ----------------------------------------------------------------- browsing
+    def catalogue(
+        self,
+        query: str = "",
+        sort: str = "popular",
+        page: int = 1,
+        per_page: int = 40,
+        genre: str | None = None,
+    ) -> dict[str, object]:
+        """One page of the community's items, searched, filtered and sorted."""
+        result = search_catalogue(self.statistics, query, sort, page, per_page, genre)
+        my_ratings = self.my_ratings_map()
+        return {
+            "items": [item_view(item, self.statistics, my_ratings) for item in result.items],
+            "total": result.total,
+            "page": result.page,
+            "per_page": result.per_page,
+            "pages": result.pages,
+            "sort": sort,
+            "query": query,
+            "genre": genre,
+            "sorts": list(SORTS),
+            "genres": all_genres(self.statistics),
+        }
+
+    def item(self, item: str) -> dict[str, object]:
+        """One item: its description, the community's rating histogram, and how the person's
+        kindred people rated it."""
+        item = self._known_item(item)
+        view = item_view(item, self.statistics, self.my_ratings_map())
+        item_ratings = self.community.ratings.loc[self.community.ratings["item"] == item, "rating"]
+        histogram = item_ratings.value_counts().sort_index()
+        view["histogram"] = {format(float(r), "g"): int(n) for r, n in histogram.items()}
+        kindred_ratings = []
+        for neighbour in self._neighbours(KINDRED_SAMPLE):
+            rating = self._ratings_by_user.get(str(neighbour.user), {}).get(item)
+            if rating is not None:
+                kindred_ratings.append(
+                    {
+                        "user": str(neighbour.user),
+                        "similarity": round(neighbour.similarity, 3),
+                        "rating": rating,
+                    }
+                )
+        view["kindred_ratings"] = kindred_ratings
+        return view
+
+    # ----------------------------------------------------------------- recommending
+    def recommendations(self, n: int = 20, user: str | None = None) -> dict[str, object]:
+        """The top ``n`` items for the person (``user=None``) or for a community member.
+
+        Hidden items are never recommended to the person; rated items never are to anyone.
+        """
+        return self._recommend(n, user=user, personal_ratings=None)
+
+    def recommendations_for_ratings(
+        self, personal_ratings: Mapping[str, float], n: int = 20
+    ) -> dict[str, object]:
+        """The top ``n`` items for ratings that are not stored (a file given to the CLI)."""
+        return self._recommend(n, user=None, personal_ratings=dict(personal_ratings))
+
+    def _recommend(
+        self, n: int, user: str | None, personal_ratings: dict[str, float] | None
+    ) -> dict[str, object]:
+        if n < 1 or n > 500:
+            raise KindredError("The number of recommendations must be between 1 and 500.")
+        model = self.model()
+        my_ratings = self.my_ratings_map() if personal_ratings is None else personal_ratings
+        if user is None:
+            based_on = len(my_ratings)
+            if based_on == 0:
+                return self._no_recommendations("Rate a few titles to get recommendations.")
+            hidden = set(self.store.hidden(self.community.name))
+            candidates = [item for item in self.statistics.index if item not in hidden]
+            found = model.recommend(ratings=my_ratings, n=n, candidates=candidates)
+        else:
+            user = str(user)
+            if user not in self._ratings_by_user:
+                raise KindredError(
+                    f"'{user}' is not a member of the community {self.community.name}."
+                )
+            based_on = len(self._ratings_by_user[user])
+            found = model.recommend(user=user, n=n)
+        items = []
+        for recommendation in found:
+            view = item_view(str(recommendation.item), self.statistics, my_ratings)
+            view.update(
+                predicted_rating=round(float(recommendation.predicted_rating), 2),
+                confidence=round(float(recommendation.confidence), 3),
+                score=float(recommendation.score),
+                kindred_count=len(recommendation.neighbours),
+                neighbours=[
+                    {
+                        "user": str(neighbour.user),
+                        "similarity": round(float(neighbour.similarity), 3),
+                        "rating": float(neighbour.rating),
+                    }
+                    for neighbour in recommendation.neighbours
+                ],
+            )
+            items.append(view)
+        enough = user is not None or based_on >= MIN_RATINGS
+        message = None
+        if not enough:
+            message = (
+                f"Based on only {based_on} rating(s): rate at least {MIN_RATINGS} for better picks."
+            )
+        elif not items:
+            message = "None of your kindred people rated anything you have not seen yet."
+        return {
+            "for": "you" if user is None else user,
+            "based_on": based_on,
+            "enough_ratings": enough,
+            "message": message,
+            "items": items,
+        }
+
+    def _no_recommendations(self, message: str) -> dict[str, object]:
+        return {
+            "for": "you",
+            "based_on": 0,
+            "enough_ratings": False,
+            "message": message,
+            "items": [],
+        }
+
+    def neighbours(self, n: int = 20) -> dict[str, object]:
+        """The person's most kindred community members, with the titles they agree and
+        disagree on most (by absolute difference of ratings on co-rated items)."""
+        if n < 1 or n > 500:
+            raise KindredError("The number of kindred people must be between 1 and 500.")
+        my_ratings = self.my_ratings_map()
+        people = []
+        for neighbour in self._neighbours(n):
+            their_ratings = self._ratings_by_user.get(str(neighbour.user), {})
+            agree, disagree = self._agreement(my_ratings, their_ratings)
+            people.append(
+                {
+                    "user": str(neighbour.user),
+                    "similarity": round(float(neighbour.similarity), 3),
+                    "overlap": int(neighbour.overlap),
+                    "agree": agree,
+                    "disagree": disagree,
+                }
+            )
+        return {"based_on": len(my_ratings), "items": people}
+
+    def _neighbours(self, n: int) -> list:
+        my_ratings = self.my_ratings_map()
+        if not my_ratings:
+            return []
+        return self.model().neighbours(ratings=my_ratings, n=n)
+
+    def _agreement(
+        self, my_ratings: Mapping[str, float], their_ratings: Mapping[str, float]
+    ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+        shared = [item for item in my_ratings if item in their_ratings]
+        by_difference = sorted(
+            shared, key=lambda item: (abs(my_ratings[item] - their_ratings[item]), item)
+        )
+
+        def describe(item: str) -> dict[str, object]:
+            return {
+                "item": item,
+                "title": self.community.title_of(item),
+                "mine": my_ratings[item],
+                "theirs": their_ratings[item],
+            }
+
+        agree = [describe(item) for item in by_difference[:AGREEMENT_TITLES]]
+        disagreeing = [i for i in reversed(by_difference) if my_ratings[i] != their_ratings[i]]
+        disagree = [describe(item) for item in disagreeing[:AGREEMENT_TITLES]]
+        return agree, disagree
+
+    # ----------------------------------------------------------------- validation
+    def _known_item(self, item: object) -> str:
+        item = str(item)
+        if item not in self.statistics.index:
+            raise KindredError(f"There is no item '{item}' in {self.community.name}.")
+        return item
+
+    def _valid_rating(self, rating: object) -> float:
+        lowest, highest = self.community.scale
+        try:
+            value = float(rating)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise KindredError(f"The rating '{rating}' is not a number.") from None
+        if not math.isfinite(value) or not lowest <= value <= highest:
+            raise KindredError(
+                f"A rating must be between {lowest:g} and {highest:g}; got {rating}."
+            )
+        return value
