@@ -1,0 +1,139 @@
+"""Checks on what callers hand the engine; each failure is one sentence naming the culprit."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Hashable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from numbers import Integral
+from numbers import Real
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from recommender._sparse import CENTERINGS
+from recommender.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from recommender.knn import UserKNN
+
+logger = logging.getLogger(__name__)
+
+NEIGHBOURHOODS = ("item", "global")
+
+
+def _whole(value: object, name: str, lowest: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < lowest:
+        raise ConfigurationError(
+            f"{name} must be a whole number of at least {lowest}; got {value!r}."
+        )
+
+
+def _number(value: object, name: str, lowest: float, highest: float = math.inf) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, Real)
+        or not math.isfinite(value)
+        or not lowest <= value <= highest
+    ):
+        bounds = f"at least {lowest}" if highest == math.inf else f"between {lowest} and {highest}"
+        raise ConfigurationError(f"{name} must be a number {bounds}; got {value!r}.")
+
+
+def _choice(value: object, name: str, choices: Sequence[str]) -> None:
+    if value not in choices:
+        raise ConfigurationError(
+            f"Unknown {name} {value!r}; choose one of: {', '.join(sorted(choices))}."
+        )
+
+
+def check_parameters(model: UserKNN) -> None:
+    """Validate every constructor parameter (similarity and aggregation names are checked
+    against their registries by the caller)."""
+    _whole(model.k, "k", 1)
+    _whole(model.min_k, "min_k", 0)
+    if model.min_k > model.k:
+        raise ConfigurationError(f"min_k ({model.min_k}) must not exceed k ({model.k}).")
+    _whole(model.min_overlap, "min_overlap", 1)
+    _number(model.shrinkage, "shrinkage", 0.0)
+    _number(model.min_similarity, "min_similarity", -1.0, 1.0)
+    _number(model.damping, "damping", 0.0)
+    _number(model.user_regularisation, "user_regularisation", 0.0)
+    _number(model.item_regularisation, "item_regularisation", 0.0)
+    _choice(model.centering, "centering", CENTERINGS)
+    _choice(model.neighbourhood, "neighbourhood", NEIGHBOURHOODS)
+
+
+def check_ratings(ratings: object) -> pd.DataFrame:
+    """A clean ``user, item, rating`` frame: ids present, ratings finite; duplicates averaged."""
+    if not isinstance(ratings, pd.DataFrame):
+        raise ConfigurationError(
+            f"ratings must be a pandas DataFrame with columns user, item, rating; "
+            f"got {type(ratings).__name__}."
+        )
+    missing = [column for column in ("user", "item", "rating") if column not in ratings.columns]
+    if missing:
+        raise ConfigurationError(
+            f"ratings lacks the column(s) {', '.join(missing)}; "
+            f"it has {', '.join(map(str, ratings.columns))}."
+        )
+    if len(ratings) == 0:
+        raise ConfigurationError("ratings is empty: there is nobody to learn from.")
+    frame = ratings[["user", "item", "rating"]]
+    for column in ("user", "item"):
+        if frame[column].isna().any():
+            position = int(np.flatnonzero(frame[column].isna().to_numpy())[0])
+            raise ConfigurationError(f"ratings row {position} has no {column}.")
+    values = pd.to_numeric(frame["rating"], errors="coerce").astype(np.float64)
+    bad = ~np.isfinite(values.to_numpy())
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        raise ConfigurationError(
+            f"ratings row {position} has rating {frame['rating'].iloc[position]!r}, "
+            "which is not a number."
+        )
+    frame = pd.DataFrame(
+        {"user": frame["user"].to_numpy(), "item": frame["item"].to_numpy(), "rating": values}
+    )
+    if frame.duplicated(["user", "item"]).any():
+        logger.info("ratings holds repeated (user, item) pairs: using the mean of each")
+        frame = frame.groupby(["user", "item"], sort=False, as_index=False)["rating"].mean()
+    return frame
+
+
+def check_person_ratings(ratings: Mapping[Hashable, float]) -> dict[Hashable, float]:
+    """A new person's ``{item: rating}``, each rating a finite number."""
+    if not isinstance(ratings, Mapping):
+        raise ConfigurationError(
+            f"ratings= must map items to ratings; got {type(ratings).__name__}."
+        )
+    clean: dict[Hashable, float] = {}
+    for item, rating in ratings.items():
+        try:
+            value = float(rating)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not math.isfinite(value):
+            raise ConfigurationError(f"The rating of item {item!r} is {rating!r}, not a number.")
+        clean[item] = value
+    return clean
+
+
+def check_count(n: object, name: str) -> int:
+    _whole(n, name, 0)
+    return int(n)
+
+
+def check_pairs(
+    users: Sequence[Hashable], items: Sequence[Hashable]
+) -> tuple[list[Hashable], list[Hashable]]:
+    """Two equally long sequences of ids."""
+    users, items = list(users), list(items)
+    if len(users) != len(items):
+        raise ConfigurationError(
+            f"users and items must be equally long; got {len(users)} users and {len(items)} items."
+        )
+    return users, items

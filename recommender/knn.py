@@ -1,0 +1,417 @@
+"""User-based collaborative filtering: ``UserKNN``, the engine behind every recommendation.
+
+For a person ``u`` and an item ``i``, the neighbours ``N`` are the (at most) ``k`` people most
+similar to ``u`` among those who rated ``i``. The predicted rating is
+
+.. math::  \\hat r_{ui} = o_{ui} + \\sigma_u \\,
+           \\mathrm{agg}\\Big(\\sum_{v \\in N} s_{uv} z_{vi}, \\; \\sum_{v \\in N} |s_{uv}|\\Big)
+
+where ``z`` is a neighbour's centred rating and ``o``/``sigma`` undo the centring (see
+``centering``), ``s`` a (shrunk) similarity from :mod:`recommender.similarity` and ``agg`` an
+aggregation from :mod:`recommender.aggregate`. A pair without enough neighbours gets the
+baseline ``mu + b_u + b_i`` (:mod:`recommender.baseline`). Nothing here holds a
+``users x users`` matrix: similarities are computed for one person (``recommend``) or a bounded
+block of people (``predict``) at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable
+from collections.abc import Mapping
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from recommender import _validation
+from recommender._sparse import Person
+from recommender._sparse import RatingMatrix
+from recommender._sparse import build_rating_matrix
+from recommender.aggregate import get_aggregation
+from recommender.errors import ConfigurationError
+from recommender.errors import NotFittedError
+from recommender.neighbourhood import ItemNeighbourhoods
+from recommender.neighbourhood import pair_sums
+from recommender.neighbourhood import person_neighbourhoods
+from recommender.results import Neighbour
+from recommender.results import NeighbourRating
+from recommender.results import PredictionDetail
+from recommender.results import Recommendation
+from recommender.scoring import evidence_scores
+from recommender.similarity import get_similarity
+from recommender.similarity import overlap
+from recommender.similarity import shrink
+
+logger = logging.getLogger(__name__)
+
+#: How many similarity values one ``predict`` block may hold (people x community size).
+BLOCK_BUDGET = 4_000_000
+
+#: Named configurations. "textbook" is the classic recipe: cosine of raw rating vectors via
+#: scikit-learn, the k nearest people overall, weighted average of their raw ratings.
+CONFIGURATIONS: dict[str, dict[str, object]] = {
+    "default": {},
+    "textbook": {
+        "similarity": "cosine",
+        "centering": "none",
+        "neighbourhood": "global",
+        "shrinkage": 0.0,
+        "min_overlap": 1,
+        "damping": 0.0,
+    },
+}
+
+_CENTRED_VALUES = {
+    "baseline": "baseline_residual",
+    "mean": "mean_centred",
+    "zscore": "zscore",
+    "none": "raw",
+}
+
+
+class UserKNN(BaseEstimator):
+    """User-based k-nearest-neighbours recommender, in scikit-learn style.
+
+    Parameters
+    ----------
+    k:
+        Most neighbours per (person, item).
+    min_k:
+        Fewest neighbours for a neighbourhood estimate; fewer gives the baseline.
+    similarity:
+        A name from :data:`recommender.similarity.SIMILARITIES`.
+    centering:
+        What neighbours' ratings are centred on before averaging: ``"baseline"``
+        (``z = r - b_vi``, ``o = b_ui``), ``"mean"`` (``z = r - mu_v``, ``o = mu_u``),
+        ``"zscore"`` (``z = (r - mu_v) / sigma_v``, ``o = mu_u``, scaled by ``sigma_u``) or
+        ``"none"`` (raw ratings).
+    min_overlap:
+        Fewest items in common for two people to be compared at all.
+    shrinkage:
+        ``lambda`` of :func:`recommender.similarity.shrink`; 0 disables it.
+    min_similarity:
+        Neighbours need a similarity strictly above this.
+    neighbourhood:
+        ``"item"`` (k most similar among each item's raters) or ``"global"`` (k most similar
+        overall).
+    aggregation:
+        A name from :data:`recommender.aggregate.AGGREGATIONS`.
+    damping:
+        Phantom neighbour weight of :func:`recommender.aggregate.weighted_average`.
+    user_regularisation, item_regularisation:
+        ``lambda_u`` and ``lambda_i`` of the baseline.
+
+    Attributes
+    ----------
+    rating_scale_:
+        ``(lowest, highest)`` rating seen in ``fit``; predictions are clipped to it.
+    n_users_, n_items_:
+        Size of the fitted community.
+    """
+
+    def __init__(
+        self,
+        k: int = 40,
+        min_k: int = 1,
+        similarity: str = "pearson_baseline",
+        centering: str = "baseline",
+        min_overlap: int = 1,
+        shrinkage: float = 100.0,
+        min_similarity: float = 0.0,
+        neighbourhood: str = "item",
+        aggregation: str = "weighted_average",
+        damping: float = 0.0,
+        user_regularisation: float = 15.0,
+        item_regularisation: float = 10.0,
+    ) -> None:
+        self.k = k
+        self.min_k = min_k
+        self.similarity = similarity
+        self.centering = centering
+        self.min_overlap = min_overlap
+        self.shrinkage = shrinkage
+        self.min_similarity = min_similarity
+        self.neighbourhood = neighbourhood
+        self.aggregation = aggregation
+        self.damping = damping
+        self.user_regularisation = user_regularisation
+        self.item_regularisation = item_regularisation
+
+    @classmethod
+    def configuration(cls, name: str, **overrides: object) -> UserKNN:
+        """A model in a named configuration (see :data:`CONFIGURATIONS`), with overrides."""
+        if name not in CONFIGURATIONS:
+            valid = ", ".join(sorted(CONFIGURATIONS))
+            raise ConfigurationError(f"Unknown configuration {name!r}; choose one of: {valid}.")
+        return cls(**{**CONFIGURATIONS[name], **overrides})
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, ratings: pd.DataFrame) -> UserKNN:
+        """Learn from a DataFrame with columns ``user``, ``item``, ``rating``; returns self."""
+        _validation.check_parameters(self)
+        self.similarity_ = get_similarity(self.similarity)
+        self.aggregate_ = get_aggregation(self.aggregation)
+        frame = _validation.check_ratings(ratings)
+        matrix = build_rating_matrix(
+            frame, float(self.user_regularisation), float(self.item_regularisation)
+        )
+        self.matrix_ = matrix
+        self.entry_ids_ = matrix.entry_ids()
+        self.similarity_values_ = matrix.csr(matrix.values(self.similarity_.values))
+        self.residuals_ = matrix.values(_CENTRED_VALUES[self.centering])
+        self.rating_scale_ = (float(matrix.ratings.min()), float(matrix.ratings.max()))
+        self.n_users_, self.n_items_ = matrix.shape
+        logger.info("Fitted UserKNN on %d ratings by %d people", len(frame), self.n_users_)
+        return self
+
+    def _check_fitted(self) -> RatingMatrix:
+        if not hasattr(self, "matrix_"):
+            raise NotFittedError("This UserKNN is not fitted yet; call fit(ratings) first.")
+        return self.matrix_
+
+    # ------------------------------------------------------------- similarities
+    def _similarities(
+        self, query_rows: np.ndarray | None, person: Person | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Similarity and overlap rows (``b x users``) for fitted rows or for one person.
+
+        Similarity ``-inf`` means "not comparable".
+
+        A person is never their own neighbour, and people sharing fewer than ``min_overlap``
+        items are not compared.
+        """
+        matrix = self.matrix_
+        if person is not None:
+            query = matrix.person_row(person, self.similarity_.values)
+            own_rows = np.array([person.row])
+        else:
+            query = self.similarity_values_[query_rows]
+            own_rows = query_rows
+        similarities = self.similarity_.function(query, self.similarity_values_)
+        overlaps = overlap(query, self.similarity_values_)
+        similarities = shrink(similarities, overlaps, float(self.shrinkage))
+        comparable = overlaps >= max(int(self.min_overlap), 1)
+        similarities = np.where(comparable, similarities, -np.inf)
+        fitted = own_rows >= 0
+        similarities[np.flatnonzero(fitted), own_rows[fitted]] = -np.inf
+        return similarities, overlaps
+
+    def _offset_and_spread(self, person: Person) -> tuple[np.ndarray | float, float]:
+        """``o_ui`` for every item and ``sigma_u`` of the prediction formula."""
+        if self.centering == "baseline":
+            baseline = self.matrix_.baseline
+            return baseline.mean + person.bias + baseline.item_bias, 1.0
+        if self.centering == "mean":
+            return person.mean, 1.0
+        if self.centering == "zscore":
+            return person.mean, person.std
+        return 0.0, 1.0
+
+    def _person(self, user: Hashable | None, ratings: Mapping[Hashable, float] | None) -> Person:
+        matrix = self._check_fitted()
+        if (user is None) == (ratings is None):
+            raise ConfigurationError("Give exactly one of user= or ratings=.")
+        if ratings is not None:
+            return matrix.new_person(_validation.check_person_ratings(ratings))
+        row = matrix.users.get_indexer([user])[0]
+        if row < 0:
+            logger.info("Unknown user %r: answering as a person with no ratings", user)
+            return matrix.new_person({})
+        return matrix.fitted_person(int(row))
+
+    # --------------------------------------------------------------- answering
+    def neighbours(
+        self,
+        user: Hashable | None = None,
+        ratings: Mapping[Hashable, float] | None = None,
+        n: int = 20,
+    ) -> list[Neighbour]:
+        """The ``n`` people most similar to ``user`` (or to a new person's ``ratings``).
+
+        Only people above ``min_similarity`` who share at least ``min_overlap`` items count.
+        """
+        person = self._person(user, ratings)
+        n = _validation.check_count(n, "n")
+        if len(person.item_rows) == 0:
+            return []
+        similarities, overlaps = (row[0] for row in self._similarities(None, person))
+        candidates = np.flatnonzero(similarities > float(self.min_similarity))
+        order = np.argsort(-similarities[candidates], kind="stable")[:n]
+        users = self.matrix_.users
+        return [
+            Neighbour(_plain(users[row]), float(similarities[row]), int(overlaps[row]))
+            for row in candidates[order]
+        ]
+
+    def recommend(
+        self,
+        user: Hashable | None = None,
+        ratings: Mapping[Hashable, float] | None = None,
+        n: int = 10,
+        exclude_seen: bool = True,
+        candidates: Sequence[Hashable] | None = None,
+    ) -> list[Recommendation]:
+        """The ``n`` items with the most evidence of appeal, best first, each explained.
+
+        ``score`` (see :func:`recommender.scoring.evidence_scores`) orders the list;
+        ``predicted_rating`` is the neighbourhood estimate on the community's scale;
+        ``confidence`` grows with the total similarity behind it; ``neighbours`` are the
+        kindred people who rated the item. Only items with at least ``min_k`` neighbours are
+        recommended. ``candidates`` restricts the items considered.
+        """
+        person = self._person(user, ratings)
+        n = _validation.check_count(n, "n")
+        matrix = self.matrix_
+        if len(person.item_rows) == 0 or n == 0:
+            return []
+        similarities = self._similarities(None, person)[0][0]
+        hoods = person_neighbourhoods(
+            self.entry_ids_,
+            similarities,
+            float(self.min_similarity),
+            int(self.k),
+            self.neighbourhood,
+        )
+        n_items = matrix.shape[1]
+        residuals = self.residuals_[hoods.entries]
+        weights = hoods.similarities
+        weighted = np.bincount(hoods.item_rows, weights=weights * residuals, minlength=n_items)
+        total = np.bincount(hoods.item_rows, weights=np.abs(weights), minlength=n_items)
+        count = np.bincount(hoods.item_rows, minlength=n_items)
+        eligible = count >= max(int(self.min_k), 1)
+        if exclude_seen:
+            eligible[person.item_rows] = False
+        if candidates is not None:
+            allowed = np.zeros(n_items, dtype=bool)
+            rows = matrix.items.get_indexer(list(candidates))
+            allowed[rows[rows >= 0]] = True
+            eligible &= allowed
+        offset, spread = self._offset_and_spread(person)
+        predicted = self._clip(offset + spread * self.aggregate_(weighted, total, self.damping))
+        scores = evidence_scores(hoods, matrix, n_items)
+        chosen = np.flatnonzero(eligible)
+        order = np.lexsort((chosen, -predicted[chosen], -scores[chosen]))[:n]
+        starts = np.searchsorted(hoods.item_rows, chosen[order], side="left")
+        stops = np.searchsorted(hoods.item_rows, chosen[order], side="right")
+        return [
+            Recommendation(
+                item=_plain(matrix.items[item]),
+                score=float(scores[item]),
+                predicted_rating=float(predicted[item]),
+                confidence=_confidence(total[item]),
+                neighbours=self._explain(hoods, start, stop),
+            )
+            for item, start, stop in zip(chosen[order], starts, stops, strict=True)
+        ]
+
+    def _explain(
+        self, hoods: ItemNeighbourhoods, start: int, stop: int
+    ) -> tuple[NeighbourRating, ...]:
+        matrix = self.matrix_
+        entries = hoods.entries[start:stop]
+        return tuple(
+            NeighbourRating(_plain(matrix.users[user]), float(similarity), float(rating))
+            for user, similarity, rating in zip(
+                matrix.user_of_entry[entries],
+                hoods.similarities[start:stop],
+                matrix.ratings[entries],
+                strict=True,
+            )
+        )
+
+    def predict(self, users: Sequence[Hashable], items: Sequence[Hashable]) -> np.ndarray:
+        """Predicted ratings for the pairs ``(users[j], items[j])``; never NaN, within scale."""
+        return self._predict(users, items)[0]
+
+    def predict_details(
+        self, users: Sequence[Hashable], items: Sequence[Hashable]
+    ) -> list[PredictionDetail]:
+        """Like :meth:`predict`, with how each estimate was made."""
+        estimates, used, reasons = self._predict(users, items)
+        return [
+            PredictionDetail(user, item, float(estimate), int(count), reason is not None, reason)
+            for user, item, estimate, count, reason in zip(
+                users, items, estimates, used, reasons, strict=True
+            )
+        ]
+
+    def _predict(
+        self, users: Sequence[Hashable], items: Sequence[Hashable]
+    ) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+        matrix = self._check_fitted()
+        users, items = _validation.check_pairs(users, items)
+        user_rows = matrix.users.get_indexer(users)
+        item_rows = matrix.items.get_indexer(items)
+        estimates = matrix.baseline.estimate(user_rows, item_rows)
+        used = np.zeros(len(users), dtype=np.int64)
+        neighbourhood_estimate = np.full(len(users), np.nan)
+        known = np.flatnonzero((user_rows >= 0) & (item_rows >= 0))
+        block_size = max(1, BLOCK_BUDGET // max(matrix.shape[0], 1))
+        unique_users = np.unique(user_rows[known])
+        for start in range(0, len(unique_users), block_size):
+            block_users = unique_users[start : start + block_size]
+            in_block = known[np.isin(user_rows[known], block_users)]
+            block_rows = np.searchsorted(block_users, user_rows[in_block])
+            similarities = self._similarities(block_users, None)[0]
+            sums = pair_sums(
+                matrix,
+                self.residuals_,
+                similarities,
+                block_rows,
+                item_rows[in_block],
+                float(self.min_similarity),
+                int(self.k),
+                self.neighbourhood,
+            )
+            used[in_block] = sums.count
+            agg = self.aggregate_(sums.weighted_sum, sums.weight_total, self.damping)
+            neighbourhood_estimate[in_block] = (
+                self._offsets(user_rows[in_block], item_rows[in_block])
+                + self._spreads(user_rows[in_block]) * agg
+            )
+        enough = used >= max(int(self.min_k), 1)
+        estimates = np.where(enough, neighbourhood_estimate, estimates)
+        reasons = [
+            _reason(user_row, item_row, count, int(self.min_k))
+            for user_row, item_row, count in zip(user_rows, item_rows, used, strict=True)
+        ]
+        return self._clip(estimates), used, reasons
+
+    def _offsets(self, user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:
+        matrix = self.matrix_
+        if self.centering == "baseline":
+            return matrix.baseline.estimate(user_rows, item_rows)
+        if self.centering in ("mean", "zscore"):
+            return matrix.user_mean[user_rows]
+        return np.zeros(len(user_rows))
+
+    def _spreads(self, user_rows: np.ndarray) -> np.ndarray:
+        if self.centering == "zscore":
+            return self.matrix_.user_std[user_rows]
+        return np.ones(len(user_rows))
+
+    def _clip(self, estimates: np.ndarray) -> np.ndarray:
+        lowest, highest = self.rating_scale_
+        return np.clip(np.nan_to_num(estimates, nan=self.matrix_.baseline.mean), lowest, highest)
+
+
+def _plain(identifier: Hashable) -> Hashable:
+    """An id as the caller gave it: numpy scalars from the index become Python scalars."""
+    return identifier.item() if isinstance(identifier, np.generic) else identifier
+
+
+def _confidence(weight_total: float) -> float:
+    """How much similarity backs an estimate, mapped to [0, 1): ``w / (w + 1)``."""
+    return float(weight_total / (weight_total + 1.0))
+
+
+def _reason(user_row: int, item_row: int, count: int, min_k: int) -> str | None:
+    if user_row < 0:
+        return "unknown user"
+    if item_row < 0:
+        return "unknown item"
+    if count < max(min_k, 1):
+        return f"{count} neighbours rated this item, fewer than min_k={max(min_k, 1)}"
+    return None

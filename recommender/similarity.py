@@ -1,0 +1,166 @@
+"""How alike two people's tastes are: pure similarity functions, registered by name.
+
+Every function has one signature, ``(query, community) -> similarities``: ``query`` is a sparse
+``b x items`` matrix (one row per person asking), ``community`` a sparse ``users x items``
+matrix, and the answer a dense ``b x users`` array. A stored entry means "rated"; its value is
+whatever the registered measure asks for (raw ratings, ratings minus the person's mean, or
+ratings minus the baseline ``b_ui``). Nothing here ever builds a ``users x users`` matrix:
+callers pass a handful of query rows at a time.
+
+Below, ``x`` and ``y`` are two people's value vectors, ``I_x`` and ``I_y`` the items each rated
+and ``C = I_x \\cap I_y`` the items both rated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.metrics.pairwise import cosine_similarity
+
+from recommender.errors import ConfigurationError
+
+Values = Literal["raw", "mean_centred", "baseline_residual", "binary"]
+SimilarityFunction = Callable[[sp.csr_matrix, sp.csr_matrix], np.ndarray]
+
+
+def _pattern(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """The same sparsity pattern with every stored value 1: "rated"."""
+    return sp.csr_matrix(
+        (np.ones_like(matrix.data), matrix.indices, matrix.indptr), shape=matrix.shape
+    )
+
+
+def _squared(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    return sp.csr_matrix((matrix.data**2, matrix.indices, matrix.indptr), shape=matrix.shape)
+
+
+def _dense(product: sp.spmatrix | np.ndarray) -> np.ndarray:
+    return product.toarray() if sp.issparse(product) else np.asarray(product)
+
+
+def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator / denominator``, and 0 where the denominator is 0 (nothing to compare)."""
+    out = np.zeros_like(numerator, dtype=np.float64)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
+
+
+def overlap(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
+    """How many items both people rated: ``|I_x \\cap I_y|``."""
+    return _dense(_pattern(query) @ _pattern(community).T)
+
+
+def cosine(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
+    """Cosine of the full rating vectors, unrated items counting as 0 (the textbook measure).
+
+    .. math::  s(x, y) = \\frac{\\sum_{i \\in C} x_i y_i}
+                              {\\sqrt{\\sum_{i \\in I_x} x_i^2} \\sqrt{\\sum_{i \\in I_y} y_i^2}}
+
+    Computed by scikit-learn's ``cosine_similarity`` on the sparse rows. Because the norms run
+    over everything each person rated, two people who agree on their few shared items but rated
+    many others score low.
+    """
+    return np.asarray(cosine_similarity(query, community, dense_output=True))
+
+
+def corated_cosine(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
+    """Cosine restricted to the items both people rated.
+
+    .. math::  s(x, y) = \\frac{\\sum_{i \\in C} x_i y_i}
+                              {\\sqrt{\\sum_{i \\in C} x_i^2 \\; \\sum_{i \\in C} y_i^2}}
+
+    On mean-centred values this is Pearson correlation; on baseline residuals it is Surprise's
+    ``pearson_baseline``. Each of the three sums is one sparse product.
+    """
+    products = _dense(query @ community.T)
+    query_energy = _dense(_squared(query) @ _pattern(community).T)
+    community_energy = _dense(_pattern(query) @ _squared(community).T)
+    return _safe_divide(products, np.sqrt(query_energy * community_energy))
+
+
+def msd(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
+    """Inverse mean squared difference over the items both rated (Surprise's ``msd``).
+
+    .. math::  s(x, y) = \\frac{1}{1 + \\frac{1}{|C|} \\sum_{i \\in C} (x_i - y_i)^2}
+
+    and 0 when ``C`` is empty. The squared difference expands into three sparse products:
+    ``sum x^2 + sum y^2 - 2 sum x y`` over ``C``.
+    """
+    counts = overlap(query, community)
+    products = _dense(query @ community.T)
+    query_energy = _dense(_squared(query) @ _pattern(community).T)
+    community_energy = _dense(_pattern(query) @ _squared(community).T)
+    squared_difference = np.maximum(query_energy + community_energy - 2.0 * products, 0.0)
+    mean_squared_difference = _safe_divide(squared_difference, counts)
+    return np.where(counts > 0, 1.0 / (1.0 + mean_squared_difference), 0.0)
+
+
+def jaccard(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
+    """Share of items in common, ignoring the rating values.
+
+    .. math::  s(x, y) = \\frac{|I_x \\cap I_y|}{|I_x \\cup I_y|}
+    """
+    counts = overlap(query, community)
+    query_sizes = np.diff(query.indptr)[:, None]
+    community_sizes = np.diff(community.indptr)[None, :]
+    return _safe_divide(counts, query_sizes + community_sizes - counts)
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """A registered measure: the function and the values it compares."""
+
+    name: str
+    function: SimilarityFunction
+    values: Values
+    description: str
+
+
+SIMILARITIES: dict[str, Similarity] = {
+    entry.name: entry
+    for entry in (
+        Similarity("cosine", cosine, "raw", "cosine of raw rating vectors (scikit-learn)"),
+        Similarity(
+            "cosine_centred",
+            cosine,
+            "mean_centred",
+            "cosine of mean-centred rating vectors (adjusted cosine)",
+        ),
+        Similarity(
+            "pearson", corated_cosine, "mean_centred", "Pearson correlation on co-rated items"
+        ),
+        Similarity(
+            "pearson_baseline",
+            corated_cosine,
+            "baseline_residual",
+            "Pearson correlation of baseline residuals on co-rated items",
+        ),
+        Similarity("msd", msd, "raw", "inverse mean squared difference on co-rated items"),
+        Similarity("jaccard", jaccard, "binary", "share of rated items in common"),
+    )
+}
+
+
+def get_similarity(name: str) -> Similarity:
+    """The registered measure called ``name``; a ConfigurationError lists the valid names."""
+    if not isinstance(name, str) or name not in SIMILARITIES:
+        valid = ", ".join(sorted(SIMILARITIES))
+        raise ConfigurationError(f"Unknown similarity {name!r}; choose one of: {valid}.")
+    return SIMILARITIES[name]
+
+
+def shrink(similarities: np.ndarray, overlaps: np.ndarray, shrinkage: float) -> np.ndarray:
+    """Discount similarities resting on few shared items (Koren 2010, eq. 2.4).
+
+    .. math::  s'(x, y) = \\frac{|C| - 1}{|C| - 1 + \\lambda} \\, s(x, y)
+
+    With ``lambda = 0`` the similarities are returned unchanged.
+    """
+    if shrinkage <= 0:
+        return similarities
+    support = np.maximum(overlaps - 1.0, 0.0)
+    return similarities * support / (support + shrinkage)
