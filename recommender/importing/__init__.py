@@ -1,0 +1,24 @@
+"""Importing what people actually have: community datasets and personal exports.
+
+``read_community`` reads many people's ratings (MovieLens, goodbooks, Book-Crossing, any
+user,item,rating table) into a ``Community``; ``read_personal`` reads one person's export
+(IMDb, Letterboxd, Goodreads, generic) and matches it to a community's items; ``inspect_file``
+describes a file without importing it. Every one returns an ``ImportReport`` (counts,
+duplicates, skipped rows with line numbers) or raises ``RatingsImportError``.
+"""
+
+from __future__ import annotations
+
+from recommender.importing.community_file import read_community
+from recommender.importing.reading import ImportCancelled
+from recommender.importing.reading import Progress
+from recommender.importing.report import ImportReport
+from recommender.importing.report import SkippedRow
+
+__all__ = [
+    "ImportCancelled",
+    "ImportReport",
+    "Progress",
+    "SkippedRow",
+    "read_community",
+]

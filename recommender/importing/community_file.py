@@ -1,0 +1,167 @@
+"""Read a community file (many people's ratings) into a ``Community`` and its ``ImportReport``.
+
+The steps: find the ratings file (file, folder or zip), check its size, sniff its layout,
+recognise its format, read it with pandas (chunked, with progress and cancellation, for big
+files), skip bad rows with their line numbers, resolve duplicates, then attach the item
+metadata found beside it. Nothing is stored: the caller receives a complete community or an
+error, so a failed or cancelled import changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from recommender.community import Community
+from recommender.errors import RatingsImportError
+from recommender.importing import catalogue
+from recommender.importing import formats
+from recommender.importing import reading
+from recommender.importing import rows
+from recommender.importing.reading import CancelCheck
+from recommender.importing.reading import ImportCancelled
+from recommender.importing.reading import Progress
+from recommender.importing.reading import ProgressCallback
+from recommender.importing.report import ImportReport
+from recommender.importing.safety import DEFAULT_MAX_BYTES
+from recommender.importing.sniff import Layout
+from recommender.importing.sniff import sniff
+from recommender.importing.sources import open_source
+
+logger = logging.getLogger(__name__)
+
+#: Text ids stored compactly (pandas' future default ``str`` dtype, Arrow-backed).
+ID_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def read_community(
+    path: str | Path,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[Community, ImportReport]:
+    """Read a community ratings file, folder or zip; raise ``RatingsImportError`` if unusable.
+
+    ``progress`` receives ``Progress`` events while a big file is read; ``cancel`` is polled
+    between chunks and, when it returns True, the import stops with ``ImportCancelled``.
+    """
+    started = time.monotonic()
+    try:
+        with open_source(path, max_bytes) as source:
+            community, report = _read_source(source, progress, cancel)
+    except RatingsImportError:
+        raise
+    except (MemoryError, RecursionError) as error:
+        raise RatingsImportError(
+            f"is too large to import ({type(error).__name__}).", path=path
+        ) from error
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        UnicodeError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+    ) as error:
+        logger.exception("unexpected failure importing %s", path)
+        raise RatingsImportError(f"could not be imported ({error}).", path=path) from error
+    logger.info("imported %s in %.1f s: %s", path, time.monotonic() - started, report.summary())
+    return community, report
+
+
+def _read_source(
+    source, progress: ProgressCallback | None, cancel: CancelCheck | None
+) -> tuple[Community, ImportReport]:
+    size = source.path.stat().st_size
+    report = ImportReport(path=source.origin, kind=formats.COMMUNITY)
+    layout = sniff(source.path, size)
+    spec = formats.identify(layout, source.path)
+    _describe(report, layout, spec)
+    if spec.kind != formats.COMMUNITY:
+        what = "one person's export" if spec.name != "generic" else "one person's ratings"
+        raise RatingsImportError(
+            f"looks like {what} ({spec.name}: no user column), not a community of many people;"
+            " import it as your own ratings instead.",
+            path=source.origin,
+        )
+    roles = {
+        role: spec.roles[role]
+        for role in ("user", "item", "rating", "timestamp")
+        if role in spec.roles
+    }
+    frame = reading.read_table(
+        source.path,
+        layout,
+        roles,
+        ("rating", "timestamp"),
+        report,
+        size=size,
+        id_dtype="category",
+        progress=progress,
+        cancel=cancel,
+    )
+    if cancel is not None and cancel():
+        raise ImportCancelled("the import was cancelled.", path=source.origin)
+    rated, _implicit, scale = rows.validate(
+        frame, ["user", "item"], report, spec.scale, spec.zero_means_unrated
+    )
+    if scale is None or rated.empty:
+        raise RatingsImportError(_nothing_usable(report), path=source.origin)
+    rated = rows.drop_duplicates(rated, ["user", "item"], report)
+    ratings = pd.DataFrame(
+        {
+            "user": _ids(rated["user"]),
+            "item": _ids(rated["item"]),
+            "rating": rated["rating"].to_numpy(dtype="float64"),
+        }
+    )
+    items = catalogue.complete_catalogue(
+        catalogue.read_catalogue(source.companions, report), pd.Index(ratings["item"].unique())
+    )
+    report.scale = scale
+    report.ratings = len(ratings)
+    report.users = int(ratings["user"].nunique())
+    report.items = int(ratings["item"].nunique())
+    if progress is not None:
+        progress(Progress(size, size, report.rows_read))
+    community = Community(name=source.name, ratings=ratings, items=items, scale=scale)
+    return community, report
+
+
+def _ids(column: pd.Series) -> np.ndarray | pd.Series:
+    """Ids as text (stripped), whatever dtype the reader produced."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories.astype(str).str.strip()
+        codes = column.cat.codes.to_numpy()
+        return pd.Series(pd.array(categories.to_numpy()[codes], dtype=ID_DTYPE))
+    return pd.Series(pd.array(column.astype(str).str.strip().to_numpy(), dtype=ID_DTYPE))
+
+
+def _describe(report: ImportReport, layout: Layout, spec: formats.FormatSpec) -> None:
+    report.format = spec.name
+    report.kind = spec.kind
+    report.encoding = report.encoding or layout.encoding
+    report.delimiter = layout.delimiter_name
+    report.has_header = layout.has_header
+    names = layout.header
+    report.columns = {
+        role: (names[position] if position < len(names) else f"column {position + 1}")
+        for role, position in spec.roles.items()
+    }
+
+
+def _nothing_usable(report: ImportReport) -> str:
+    if report.rows_read == 0:
+        return "has a header but no rows of ratings."
+    if report.implicit and not report.skipped:
+        return "has no explicit ratings (every rating is 0, meaning 'not rated')."
+    first = report.skipped_rows[0] if report.skipped_rows else None
+    detail = f" (line {first.line}: {first.reason})" if first else ""
+    return f"has no usable ratings: all {report.rows_read:,} rows were skipped{detail}."

@@ -1,0 +1,127 @@
+"""The import report: what was read, what was dropped and why, in words a person can check.
+
+Every importer returns one of these beside its data, so the interface and ``inspect`` can say
+"100,836 ratings from 610 people; 3 duplicates resolved; 2 rows skipped (line 17: rating 'x' is
+not a number)" instead of silently trusting or silently dropping rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+
+#: How many skipped rows are listed one by one (all of them are counted).
+MAX_LISTED_ROWS = 1000
+#: How many skipped rows ``inspect``'s JSON lists under ``errors``.
+MAX_JSON_ERRORS = 100
+#: How many warnings are kept verbatim.
+MAX_WARNINGS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """One row that was not imported: its physical line number (header = line 1) and why."""
+
+    line: int | None
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """Counts, detected layout, skipped rows and warnings of one import.
+
+    ``skipped`` counts every skipped row; ``skipped_rows`` lists the first ``MAX_LISTED_ROWS``
+    of them. ``implicit`` counts rows whose rating means "no rating" (0 in Book-Crossing and
+    Goodreads), which are kept as interactions rather than treated as bad ratings.
+    """
+
+    path: Path
+    kind: str = "community"
+    format: str = "generic"
+    encoding: str | None = None
+    delimiter: str | None = None
+    has_header: bool | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    rows_read: int = 0
+    ratings: int = 0
+    users: int = 0
+    items: int = 0
+    scale: tuple[float, float] | None = None
+    duplicates: int = 0
+    implicit: int = 0
+    skipped: int = 0
+    skipped_rows: list[SkippedRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    matched: int | None = None
+    unmatched: int | None = None
+    seen: int = 0
+    want: int = 0
+    metadata_files: list[str] = field(default_factory=list)
+
+    def skip(self, line: int | None, reason: str) -> None:
+        """Count one skipped row and list it while the list is not full."""
+        self.skipped += 1
+        if len(self.skipped_rows) < MAX_LISTED_ROWS:
+            self.skipped_rows.append(SkippedRow(line, reason))
+
+    def skip_many(self, lines: list[int | None], reasons: list[str]) -> None:
+        """Count many skipped rows at once (``lines`` and ``reasons`` pair up)."""
+        room = MAX_LISTED_ROWS - len(self.skipped_rows)
+        for line, reason in list(zip(lines, reasons, strict=True))[: max(room, 0)]:
+            self.skipped_rows.append(SkippedRow(line, reason))
+        self.skipped += len(lines)
+
+    def warn(self, message: str) -> None:
+        """Keep a warning (a row read leniently, an encoding fallback, ...)."""
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(message)
+
+    def summary(self) -> str:
+        """One or two sentences for a person: what was imported and what was not."""
+        parts = [
+            f"{self.ratings:,} ratings",
+            f"{self.users:,} people" if self.kind == "community" else None,
+            f"{self.items:,} items",
+        ]
+        text = f"{self.path.name} ({self.format}): " + ", ".join(p for p in parts if p)
+        if self.duplicates:
+            text += f"; {self.duplicates:,} duplicates resolved to the latest"
+        if self.implicit:
+            text += f"; {self.implicit:,} rows without a rating kept as seen"
+        if self.skipped:
+            first = self.skipped_rows[0] if self.skipped_rows else None
+            where = f" (first: line {first.line}: {first.reason})" if first else ""
+            text += f"; {self.skipped:,} rows skipped{where}"
+        if self.matched is not None:
+            text += f"; {self.matched:,} matched, {self.unmatched or 0:,} not matched"
+        return text + "."
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (the shape ``inspect --json`` prints)."""
+        return {
+            "file": str(self.path),
+            "kind": self.kind,
+            "format": self.format,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "header": self.has_header,
+            "columns": dict(self.columns),
+            "rows_read": self.rows_read,
+            "ratings": self.ratings,
+            "users": self.users,
+            "items": self.items,
+            "scale": list(self.scale) if self.scale is not None else None,
+            "duplicates": self.duplicates,
+            "implicit": self.implicit,
+            "skipped_rows": self.skipped,
+            "errors": [
+                {"line": row.line, "message": row.reason}
+                for row in self.skipped_rows[:MAX_JSON_ERRORS]
+            ],
+            "warnings": list(self.warnings),
+            "seen": self.seen,
+            "want": self.want,
+            "metadata_files": list(self.metadata_files),
+        }
