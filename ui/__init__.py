@@ -1,0 +1,84 @@
+"""Kindred's web interface: a Flask app that shows a `Workspace` to a person.
+
+`create_app` is the only entry point (no module-level app). Views call `Workspace` methods
+only; they never touch storage or the engine directly, and every HTML page has a JSON twin
+under ``/api/...`` that the page's scripts use for in-place actions.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from ui import errors
+from ui import formatting
+from ui import security
+from ui.context import WORKSPACE_EXTENSION
+from ui.views import catalogue
+from ui.views import items
+from ui.views import people
+from ui.views import ratings
+from ui.views import recommendations
+from ui.views import welcome
+
+DEFAULTS: dict[str, Any] = {
+    "DATA_DIR": None,
+    "WORKSPACE": None,
+    "SECRET_TOKEN": None,
+    "ALLOWED_HOSTS": None,
+    "TESTING": False,
+    # Nothing Kindred accepts through a browser form is large; import uploads set their own.
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Kindred Flask app.
+
+    :param config: overrides of `DEFAULTS`: ``DATA_DIR`` (the person's data directory),
+        ``WORKSPACE`` (an existing `recommender.workspace.Workspace`; built from ``DATA_DIR``
+        when absent), ``SECRET_TOKEN`` (per-launch access secret; ``None`` disables the check),
+        ``ALLOWED_HOSTS`` (the ``host:port`` values a request's Host header may carry; ``None``
+        disables the check), ``TESTING``.
+    :return: the app, with its workspace in ``app.extensions["kindred.workspace"]``.
+    :raise recommender.errors.KindredError: when the data directory cannot be used.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    if config is not None:
+        app.config.from_mapping(config)
+    # The CSRF token lives as long as the app: one per launch, handed to pages in a meta tag.
+    app.config.setdefault("CSRF_TOKEN", secrets.token_urlsafe(32))
+    app.json.sort_keys = False
+
+    app.extensions[WORKSPACE_EXTENSION] = app.config["WORKSPACE"] or _open_workspace(
+        app.config["DATA_DIR"]
+    )
+
+    # Pages link to optional features (import) only when their blueprint is registered.
+    app.jinja_env.globals["has_page"] = lambda endpoint: endpoint in app.view_functions
+    security.init_app(app)
+    errors.init_app(app)
+    formatting.init_app(app)
+    for blueprint in (
+        welcome.blueprint,
+        catalogue.blueprint,
+        recommendations.blueprint,
+        ratings.blueprint,
+        items.blueprint,
+        people.blueprint,
+    ):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _open_workspace(data_dir: str | Path | None) -> Any:
+    """Open the person's workspace in ``data_dir`` (the default data directory when None)."""
+    from recommender.datadir import resolve_data_dir
+    from recommender.workspace import Workspace
+
+    return Workspace(resolve_data_dir(data_dir))

@@ -1,0 +1,233 @@
+"""Every HTML page through ``app.test_client()``, on the real demo community."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from uitest_support import HOSTILE_TITLES
+from uitest_support import Person
+
+PAGES = ["/", "/catalogue", "/recommendations", "/ratings", "/people"]
+
+
+def page_text(client: FlaskClient, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, response.data[:500]
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def test_welcome_says_what_kindred_is_and_offers_three_ways_to_start(client: FlaskClient) -> None:
+    html = page_text(client, "/")
+    assert "Find films you will like, from people who like what you like." in html
+    assert "Demo films" in html or "Demo" in html
+    assert 'class="badge badge-demo">Demo data<' in html
+    assert 'href="/catalogue">Rate a few titles<' in html
+    assert "Import a ratings file" in html
+    assert 'href="/recommendations">See recommendations<' in html
+    assert "MovieLens" in html and "never downloads" in html
+
+
+def test_welcome_links_to_import_only_when_the_import_page_exists(client: FlaskClient) -> None:
+    html = page_text(client, "/")
+    assert 'href="/import"' not in html
+    assert "Not part of this build yet" in html
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/items/{first}"])
+def test_every_page_shows_the_demo_badge_and_has_no_inline_script_or_style(
+    client: FlaskClient, person: Person, url: str
+) -> None:
+    html = page_text(client, url.format(first=person.popular_items(1)[0]))
+    assert "Demo data" in html
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None, "inline <script>"
+    assert re.search(r"\son[a-z]+\s*=", html) is None, "inline event handler"
+    assert re.search(r"\sstyle\s*=", html) is None, "inline style attribute"
+    assert re.search(r"https?://", html) is None, "link to another origin"
+
+
+def test_catalogue_starts_with_the_most_rated_titles_and_a_nudge(
+    client: FlaskClient, person: Person
+) -> None:
+    html = page_text(client, "/catalogue")
+    assert "Rate at least 5 titles" in html
+    assert "the titles this community rates most often" in html
+    assert "You have rated 0." in html
+    most_rated = person.popular_items(3)
+    positions = [html.index(f'data-item="{item}"') for item in most_rated]
+    assert positions == sorted(positions)
+
+
+def test_catalogue_nudge_turns_into_a_link_after_five_ratings(
+    client: FlaskClient, person: Person
+) -> None:
+    person.rate_all(person.popular_items(5), 4.0)
+    html = page_text(client, "/catalogue")
+    assert re.search(r'data-nudge data-min-ratings="5" hidden', html)
+    assert re.search(r'<div class="nudge nudge-ready" data-ready>', html)
+    assert "See your recommendations" in html
+
+
+def test_catalogue_search_genre_sort_and_paging(client: FlaskClient, workspace) -> None:
+    title = workspace.catalogue(per_page=1)["items"][0]["title"]
+    html = page_text(client, f"/catalogue?q={title}")
+    assert f">{title}</a>" in html.replace("&#39;", "'").replace("&amp;", "&")
+
+    html = page_text(client, "/catalogue?genre=Horror&sort=title")
+    shown = re.findall(r'data-item="([^"]+)"', html)
+    expected = workspace.catalogue(genre="Horror", sort="title")["items"]
+    assert shown == [item["item"] for item in expected]
+    assert '<option value="title" selected>' in html
+    assert "<option selected>Horror</option>" in html
+
+    html = page_text(client, "/catalogue?page=2&per_page=10")
+    assert "Page 2 of" in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert "page=3" in html and "per_page=10" in html
+
+
+def test_catalogue_rating_control_shows_the_persons_rating(
+    client: FlaskClient, person: Person
+) -> None:
+    item = person.popular_items(1)[0]
+    person.rate(item, 3.5)
+    html = page_text(client, "/catalogue")
+    control = html[html.index(f'<fieldset class="stars" data-rate-item="{item}">') :]
+    control = control[: control.index("</fieldset>")]
+    assert re.findall(r'value="([\d.]+)" checked', control) == ["3.5"]
+    assert len(re.findall(r'type="radio"', control)) == 10  # ten half stars on a 0.5–5 scale
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/catalogue?page=abc", "'page' must be a whole number"),
+        ("/catalogue?sort=loudest", "Unknown sort"),
+        ("/catalogue?per_page=100000", "'per_page' must be between"),
+        ("/recommendations?n=0", "'n' must be between"),
+        ("/items/no-such-item", "There is no item"),
+        ("/recommendations?user=nobody-here", "is not a member"),
+        ("/no/such/page", "There is no such page"),
+    ],
+)
+def test_bad_requests_get_a_friendly_page_not_a_traceback(
+    client: FlaskClient, url: str, message: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code in (400, 404)
+    html = response.get_data(as_text=True)
+    assert message in html.replace("&#39;", "'")
+    assert "Traceback" not in html
+    assert 'href="/">Back to the start' in html
+
+
+def test_an_unexpected_failure_is_logged_and_shown_as_one_sentence(
+    app: Flask, client: FlaskClient, workspace, monkeypatch, caplog
+) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(workspace, "catalogue", broken)
+    with caplog.at_level(logging.ERROR, logger="ui.errors"):
+        response = client.get("/catalogue")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Something went wrong inside Kindred" in html
+    assert "secret internals" not in html and "Traceback" not in html
+    assert "secret internals" in caplog.text
+
+
+def test_recommendations_before_enough_ratings_say_so_and_link_to_the_catalogue(
+    client: FlaskClient,
+) -> None:
+    html = page_text(client, "/recommendations")
+    assert "Rate a few titles to get recommendations." in html
+    assert 'href="/catalogue">Rate titles in the catalogue' in html
+    assert 'class="card recommendation"' not in html
+
+
+def test_recommendations_show_prediction_confidence_and_why(
+    client: FlaskClient, person: Person
+) -> None:
+    person.rate_all(person.popular_items(5, genre="Sci-Fi"), 5.0)
+    recommended = client.get("/api/recommendations?n=20").json["items"]
+    html = page_text(client, "/recommendations")
+    assert "Based on your 5 ratings" in html
+    cards = re.findall(r'<li class="card recommendation" data-item="([^"]+)">', html)
+    assert cards == [item["item"] for item in recommended]
+    first = recommended[0]
+    assert f"{first['predicted_rating']:.1f}★" in html
+    assert f'<meter min="0" max="1" value="{first["confidence"]}">' in html
+    people = "person" if first["kindred_count"] == 1 else "people"
+    average = sum(n["rating"] for n in first["neighbours"]) / len(first["neighbours"])
+    assert (
+        f"Why: {first['kindred_count']} kindred {people} rated it, on average {average:.1f}★"
+        in html
+    )
+    neighbour = first["neighbours"][0]
+    assert f"<td>Person {neighbour['user']}</td>" in html
+    assert "Not interested" in html
+
+
+def test_recommendations_for_a_community_member(client: FlaskClient, workspace) -> None:
+    member = str(workspace.community.ratings["user"].iloc[0])
+    html = page_text(client, f"/recommendations?user={member}")
+    assert f"Recommended for community member {member}" in html
+    assert 'class="card recommendation"' in html
+    assert 'class="stars"' not in html  # nobody rates on someone else's behalf
+
+
+def test_my_ratings_lists_edits_and_is_empty_at_first(client: FlaskClient, person: Person) -> None:
+    assert "You have not rated anything yet." in page_text(client, "/ratings")
+    first, second = person.popular_items(2)
+    person.rate(first, 2.0)
+    person.rate(second, 4.5)
+    html = page_text(client, "/ratings")
+    assert "2 ratings, newest first" in html
+    assert html.index(f'data-item="{second}"') < html.index(f'data-item="{first}"')
+    assert html.count("data-delete-rating") == 2
+
+
+def test_item_page_shows_histogram_and_kindred_ratings(
+    client: FlaskClient, person: Person, workspace
+) -> None:
+    person.rate_all(person.popular_items(5, genre="Sci-Fi"), 5.0)
+    item = client.get("/api/recommendations?n=1").json["items"][0]["item"]
+    details = workspace.item(item)
+    html = page_text(client, f"/items/{item}")
+    assert f"<h1>{details['title']}" in html.replace("&#39;", "'").replace("&amp;", "&")
+    assert "How the community rated it" in html
+    assert html.count("<meter") == len(details["histogram"])
+    assert len(details["kindred_ratings"]) > 0
+    assert f"<td>Person {details['kindred_ratings'][0]['user']}</td>" in html
+
+
+def test_people_page_before_and_after_rating(client: FlaskClient, person: Person) -> None:
+    assert "Rate at least 5 titles to find your kindred people." in page_text(client, "/people")
+    person.rate_all(person.popular_items(5, genre="Sci-Fi"), 5.0)
+    people = client.get("/api/people").json["items"]
+    html = page_text(client, "/people")
+    assert f"Person {people[0]['user']}</h2>" in html
+    assert f"rated {people[0]['overlap']} of the same title" in html
+    assert "You agree on" in html
+    assert f'href="/recommendations?user={people[0]["user"]}"' in html
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/items/h1", "/items/h2", "/catalogue?q=img"])
+def test_hostile_titles_render_as_text_on_every_page(hostile_app: Flask, url: str) -> None:
+    client = hostile_app.test_client()
+    csrf = {"X-CSRF-Token": hostile_app.config["CSRF_TOKEN"]}
+    for item, rating in [("h2", 5.0), ("h3", 4.5), ("h4", 5.0), ("h5", 1.0), ("h6", 1.0)]:
+        client.post("/api/ratings", json={"item": item, "rating": rating}, headers=csrf)
+    html = page_text(client, url)
+    assert "<img src=x" not in html
+    assert "<script>alert" not in html
+    assert "<svg" not in html
+    assert "<b>Bold</b>" not in html and "<i>test</i>" not in html
+    if url in ("/recommendations", "/items/h1", "/catalogue?q=img"):
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert HOSTILE_TITLES["h4"] not in html  # "&" is escaped too

@@ -1,0 +1,197 @@
+// Kindred's shared page script: talking to the JSON API, the star rating control, messages.
+// Data always reaches the page through textContent / setAttribute, never innerHTML.
+"use strict";
+
+const Kindred = (() => {
+  const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+  const SAVE_DELAY_MS = 250; // arrow keys move through several stars; save the last one only
+
+  /** Call a JSON twin; resolves to its payload, rejects with its one-sentence error. */
+  async function api(method, url, body) {
+    const headers = { Accept: "application/json" };
+    const options = { method, headers, credentials: "same-origin" };
+    if (method !== "GET") headers["X-CSRF-Token"] = csrfToken;
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (networkError) {
+      throw new Error("Kindred's local server did not answer; is it still running?");
+    }
+    const payload = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new Error((payload && payload.error) || `Kindred refused that (${response.status}).`);
+    }
+    return payload;
+  }
+
+  /** Build an element: el("a", {href: url, class: "x"}, "text", childNode, ...). */
+  function el(tag, attributes = {}, ...children) {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === false || value === null || value === undefined) continue;
+      element.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return element;
+  }
+
+  function starsText(value) {
+    const whole = Math.floor(value);
+    const half = value - whole >= 0.5;
+    const number = (whole ? String(whole) : "") + (half ? "½" : "");
+    return `${number} star${value <= 1 ? "" : "s"}`;
+  }
+
+  function formatRating(value) {
+    return value === null || value === undefined ? "–" : `${Number(value).toFixed(1)}★`;
+  }
+
+  function percent(value) {
+    return value === null || value === undefined ? "–" : `${Math.round(100 * value)}%`;
+  }
+
+  function itemUrl(item) {
+    return `/items/${encodeURIComponent(item)}`;
+  }
+
+  /** The same half-star control as the `stars` macro in templates/_macros.html. */
+  function starControl(item, scale) {
+    const [lowest, highest] = scale;
+    const fieldset = el("fieldset", { class: "stars", "data-rate-item": item.item },
+      el("legend", { class: "visually-hidden" }, `Your rating for ${item.title}`));
+    const starCount = Math.ceil(highest);
+    for (let half = 1; half <= 2 * starCount; half += 1) {
+      const value = half / 2;
+      fieldset.append(el("label", { class: `half ${half % 2 ? "left" : "right"}`, title: starsText(value) },
+        el("input", {
+          type: "radio", name: `rating:${item.item}`, value: String(value),
+          checked: item.my_rating === value, disabled: value < lowest,
+        }),
+        el("span", { class: "visually-hidden" }, starsText(value))));
+    }
+    fieldset.append(el("button", {
+      type: "button", class: "clear-rating", "data-clear-rating": true, hidden: item.my_rating === null,
+      "aria-label": `Remove your rating for ${item.title}`, title: "Remove rating",
+    }, "×"));
+    return fieldset;
+  }
+
+  function factsLine(item) {
+    return el("p", { class: "facts" },
+      item.year ? el("span", { class: "year" }, item.year) : null,
+      item.genres.map((genre) => el("span", { class: "genre" }, genre)));
+  }
+
+  function titleLink(item, heading = "h3") {
+    return el(heading, { class: "title" }, el("a", { href: itemUrl(item.item) }, item.title));
+  }
+
+  let toastTimer = null;
+  /** Show a short message at the bottom; with `action`, a button (e.g. Undo) runs `onAction`. */
+  function toast(message, { action = null, onAction = null, error = false } = {}) {
+    const box = document.querySelector("[data-toast]");
+    const button = box.querySelector("[data-toast-action]");
+    box.querySelector("[data-toast-message]").textContent = message;
+    box.classList.toggle("error", error);
+    button.hidden = !action;
+    button.textContent = action || "";
+    button.onclick = action ? () => { box.hidden = true; onAction(); } : null;
+    box.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.hidden = true; }, action ? 8000 : 3000);
+  }
+
+  function showError(error) {
+    toast(error.message, { error: true });
+  }
+
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail }));
+  }
+
+  async function refreshStatus() {
+    const status = await api("GET", "/api/status");
+    for (const counter of document.querySelectorAll("[data-my-rating-count]")) {
+      counter.textContent = `${status.my_ratings} rated`;
+    }
+    announce("kindred:status", status);
+    return status;
+  }
+
+  function controlsFor(item) {
+    return [...document.querySelectorAll("fieldset[data-rate-item]")]
+      .filter((fieldset) => fieldset.dataset.rateItem === item);
+  }
+
+  function showRatingIn(item, rating) {
+    for (const fieldset of controlsFor(item)) {
+      for (const radio of fieldset.querySelectorAll("input[type=radio]")) {
+        radio.checked = rating !== null && Number(radio.value) === rating;
+      }
+      fieldset.querySelector("[data-clear-rating]").hidden = rating === null;
+    }
+  }
+
+  /** Save a rating; announces "kindred:rated" with the updated item. */
+  async function rate(item, rating) {
+    const updated = await api("POST", "/api/ratings", { item, rating });
+    showRatingIn(item, updated.my_rating);
+    announce("kindred:rated", { item, rating: updated.my_rating, updated });
+    await refreshStatus();
+    return updated;
+  }
+
+  /** Delete a rating with an Undo message; announces "kindred:unrated". */
+  async function unrate(item, title) {
+    const removed = await api("DELETE", "/api/ratings", { item });
+    showRatingIn(item, null);
+    announce("kindred:unrated", { item, previous: removed.previous_rating });
+    await refreshStatus();
+    toast(`Removed your rating for ${title}.`, {
+      action: "Undo",
+      onAction: () => rate(item, removed.previous_rating)
+        .then(() => toast(`Restored your rating for ${title}.`))
+        .catch(showError),
+    });
+    return removed;
+  }
+
+  function titleOf(fieldset) {
+    return fieldset.querySelector("legend").textContent.replace(/^Your rating for /, "");
+  }
+
+  const pendingSaves = new Map();
+  document.addEventListener("change", (event) => {
+    const radio = event.target;
+    const fieldset = radio.closest("fieldset[data-rate-item]");
+    if (!fieldset || radio.type !== "radio") return;
+    const item = fieldset.dataset.rateItem;
+    clearTimeout(pendingSaves.get(item));
+    pendingSaves.set(item, setTimeout(() => {
+      pendingSaves.delete(item);
+      fieldset.classList.add("saving");
+      rate(item, Number(radio.value))
+        .catch((error) => { showError(error); })
+        .finally(() => fieldset.classList.remove("saving"));
+    }, SAVE_DELAY_MS));
+  });
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-clear-rating]");
+    if (!button) return;
+    const fieldset = button.closest("fieldset[data-rate-item]");
+    unrate(fieldset.dataset.rateItem, titleOf(fieldset)).catch(showError);
+  });
+
+  return {
+    api, el, starControl, factsLine, titleLink, formatRating, percent, itemUrl,
+    toast, showError, rate, unrate,
+  };
+})();

@@ -1,0 +1,41 @@
+// My ratings: delete with undo, and keep the list in step when a rating is removed or restored.
+"use strict";
+
+(() => {
+  const list = document.querySelector("[data-ratings]");
+  const scale = [Number(list.dataset.scaleLow), Number(list.dataset.scaleHigh)];
+  const { el } = Kindred;
+
+  /** The same row as the loop in templates/ratings.html. */
+  function row(item) {
+    return el("li", { class: "item-row", "data-item": item.item },
+      el("div", { class: "item-main" }, Kindred.titleLink(item), Kindred.factsLine(item)),
+      Kindred.starControl(item, scale),
+      el("button", { type: "button", class: "button-secondary", "data-delete-rating": true },
+        "Delete", el("span", { class: "visually-hidden" }, ` your rating for ${item.title}`)));
+  }
+
+  async function redraw() {
+    const ratings = await Kindred.api("GET", "/api/ratings");
+    list.replaceChildren(...ratings.items.map(row));
+    document.querySelector("[data-ratings-empty]").hidden = ratings.count > 0;
+    const plural = ratings.count === 1 ? "" : "s";
+    const summary = document.querySelector("[data-ratings-summary]");
+    summary.textContent = summary.textContent.replace(/^\d+ ratings?/, `${ratings.count} rating${plural}`);
+  }
+
+  list.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-delete-rating]");
+    if (!button) return;
+    const fieldset = button.closest("li").querySelector("fieldset[data-rate-item]");
+    const title = fieldset.querySelector("legend").textContent.replace(/^Your rating for /, "");
+    Kindred.unrate(fieldset.dataset.rateItem, title).catch(Kindred.showError);
+  });
+
+  document.addEventListener("kindred:unrated", () => { redraw().catch(Kindred.showError); });
+  document.addEventListener("kindred:rated", (event) => {
+    // A restored (undone) rating is not in the list any more: draw it again.
+    const shown = [...list.children].some((li) => li.dataset.item === event.detail.item);
+    if (!shown) redraw().catch(Kindred.showError);
+  });
+})();

@@ -1,0 +1,108 @@
+// Recommendations: after a rating changes, fetch the list again and redraw it in place.
+// The community model is not refitted: the server answers from the person's new ratings.
+"use strict";
+
+(() => {
+  const list = document.querySelector("[data-recommendations]");
+  const scale = [Number(list.dataset.scaleLow), Number(list.dataset.scaleHigh)];
+  const forYou = list.dataset.for === "you";
+  const { el } = Kindred;
+
+  function neighbourTable(neighbours) {
+    return el("table", {},
+      el("thead", {}, el("tr", {},
+        el("th", { scope: "col" }, "Kindred person"),
+        el("th", { scope: "col" }, "Similarity"),
+        el("th", { scope: "col" }, "Their rating"))),
+      el("tbody", {}, neighbours.map((neighbour) => el("tr", {},
+        el("td", {}, `Person ${neighbour.user}`),
+        el("td", {}, Number(neighbour.similarity).toFixed(2)),
+        el("td", {}, Kindred.formatRating(neighbour.rating))))));
+  }
+
+  /** Mirrors the confidence_word filter in ui/formatting.py. */
+  function confidenceWord(value) {
+    if (value < 1 / 3) return "low";
+    return value < 2 / 3 ? "medium" : "high";
+  }
+
+  function average(neighbours) {
+    if (!neighbours.length) return "";
+    const sum = neighbours.reduce((total, neighbour) => total + neighbour.rating, 0);
+    return `, on average ${Kindred.formatRating(sum / neighbours.length)}`;
+  }
+
+  /** The same card as templates/_recommendation.html. */
+  function card(item) {
+    const people = item.kindred_count === 1 ? "person" : "people";
+    return el("li", { class: "card recommendation", "data-item": item.item },
+      el("div", { class: "card-head" }, Kindred.titleLink(item), Kindred.factsLine(item)),
+      el("div", { class: "prediction" },
+        el("span", { class: "predicted", title: "The rating Kindred expects you to give" },
+          Kindred.formatRating(item.predicted_rating)),
+        el("span", { class: "predicted-label" }, "predicted")),
+      el("div", { class: "confidence" },
+        el("label", {}, "Confidence ",
+          el("meter", { min: 0, max: 1, value: item.confidence }, Kindred.percent(item.confidence))),
+        el("span", { class: "muted" },
+          `${confidenceWord(item.confidence)} (${Kindred.percent(item.confidence)})`)),
+      el("details", { class: "why" },
+        el("summary", {}, `Why: ${item.kindred_count} kindred ${people} rated it${average(item.neighbours)}`),
+        el("div", { class: "scroll-table" }, neighbourTable(item.neighbours))),
+      forYou ? el("div", { class: "card-actions" },
+        el("span", { class: "muted" }, "Seen it? Rate it:"),
+        Kindred.starControl(item, scale),
+        el("button", { type: "button", class: "button-secondary hide-button", "data-hide": true },
+          "Not interested", el("span", { class: "visually-hidden" }, ` in ${item.title}`))) : null);
+  }
+
+  function show(recommendations, focusIndex) {
+    list.replaceChildren(...recommendations.items.map(card));
+    const plural = recommendations.based_on === 1 ? "" : "s";
+    const basedOn = document.querySelector("[data-based-on]");
+    basedOn.textContent = basedOn.textContent.replace(/\d+ rating(s)?/, `${recommendations.based_on} rating${plural}`);
+    const notEnough = document.querySelector("[data-not-enough]");
+    notEnough.hidden = recommendations.enough_ratings;
+    if (recommendations.message) notEnough.querySelector("[data-message]").textContent = recommendations.message;
+    const empty = document.querySelector("[data-empty]");
+    if (empty) empty.hidden = recommendations.items.length > 0;
+    if (focusIndex !== null && list.children.length) {
+      const next = list.children[Math.min(focusIndex, list.children.length - 1)];
+      next.querySelector(".title a").focus();
+    }
+  }
+
+  async function refresh(changedItem) {
+    const cards = [...list.children];
+    const changedIndex = cards.findIndex((li) => li.dataset.item === changedItem);
+    const count = Math.max(cards.length, 20);
+    const recommendations = await Kindred.api("GET", `/api/recommendations?n=${count}`);
+    show(recommendations, changedIndex >= 0 ? changedIndex : null);
+  }
+
+  async function hide(item, title) {
+    await Kindred.api("POST", "/api/hidden", { item });
+    await refresh(item);
+    Kindred.toast(`${title} will not be recommended again.`, {
+      action: "Undo",
+      onAction: () => Kindred.api("DELETE", "/api/hidden", { item })
+        .then(() => refresh(null))
+        .catch(Kindred.showError),
+    });
+  }
+
+  if (forYou) {
+    list.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-hide]");
+      if (!button) return;
+      const card = button.closest("li");
+      const title = card.querySelector(".title").textContent;
+      hide(card.dataset.item, title).catch(Kindred.showError);
+    });
+    for (const name of ["kindred:rated", "kindred:unrated"]) {
+      document.addEventListener(name, (event) => {
+        refresh(event.detail.item).catch(Kindred.showError);
+      });
+    }
+  }
+})();

@@ -1,0 +1,33 @@
+"""The item page: what it is, how the community and kindred people rated it, your rating."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import jsonify
+from flask import render_template
+
+from recommender.errors import KindredError
+from ui.context import workspace
+from ui.errors import NotFound
+
+blueprint = Blueprint("items", __name__)
+
+
+def _item(item: str) -> dict:
+    """The item's details; an unknown id is a 404."""
+    try:
+        return workspace().item(item)
+    except KindredError as error:
+        raise NotFound(str(error)) from error
+
+
+@blueprint.get("/items/<path:item>")
+def page(item: str):
+    """Metadata, rating histogram, kindred people's ratings and the rating control."""
+    return render_template("item.html", item=_item(item), status=workspace().status())
+
+
+@blueprint.get("/api/items/<path:item>")
+def item_json(item: str):
+    """JSON twin of the item page."""
+    return jsonify(_item(item))
