@@ -34,14 +34,17 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 
 import numpy as np
 import pandas as pd
 
 from recommender.assets import asset_path
 from recommender.community import Community
+from recommender.errors import KindredError
 
 logger = logging.getLogger(__name__)
+_build_lock = threading.Lock()
 
 DEFAULT_SEED = 20261204
 DEMO_NAME = "Demo films"
@@ -195,12 +198,18 @@ def load_catalogue() -> pd.DataFrame:
     integer (``Int64``).
     """
     path = asset_path("demo", "catalogue.csv")
-    catalogue = pd.read_csv(
-        path,
-        dtype={"item": str, "title": str, "genres": str, "imdb_id": str},
-        keep_default_na=False,
-        encoding="utf-8",
-    )
+    try:
+        catalogue = pd.read_csv(
+            path,
+            dtype={"item": str, "title": str, "genres": str, "imdb_id": str},
+            keep_default_na=False,
+            encoding="utf-8",
+        )
+    except OSError as error:
+        raise KindredError(
+            f"The demo catalogue {path} cannot be read ({error.strerror or error}); "
+            "this installation of Kindred is incomplete."
+        ) from error
     catalogue["year"] = pd.to_numeric(catalogue["year"].replace("", None)).astype("Int64")
     return catalogue.set_index("item")[["title", "year", "genres", "imdb_id"]]
 
@@ -323,11 +332,13 @@ def demo_community(seed: int = DEFAULT_SEED) -> Community:
     Built once per seed and process, then the same object is returned; callers must not modify
     its DataFrames.
     """
-    community, _ = _build(seed)
+    with _build_lock:  # two threads asking at once still get one and the same object
+        community, _ = _build(seed)
     return community
 
 
 def demo_taste_groups(seed: int = DEFAULT_SEED) -> pd.Series:
     """Each simulated person's taste group, indexed by user id (for tests and explanations)."""
-    _, people = _build(seed)
+    with _build_lock:
+        _, people = _build(seed)
     return people["taste_group"]

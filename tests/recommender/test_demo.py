@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recommender import demo as demo_module
 from recommender.community import Community
 from recommender.demo import GENRES
 from recommender.demo import MAX_RATINGS_PER_PERSON
@@ -19,6 +20,7 @@ from recommender.demo import _build
 from recommender.demo import demo_community
 from recommender.demo import demo_taste_groups
 from recommender.demo import load_catalogue
+from recommender.errors import KindredError
 
 DIGEST_SCRIPT = """
 import hashlib
@@ -171,3 +173,10 @@ def test_every_person_has_a_taste_group():
     groups = demo_taste_groups()
     assert set(groups.index) == set(demo_community().ratings["user"])
     assert groups.value_counts().min() >= 30
+
+
+def test_a_missing_catalogue_is_one_clear_sentence(monkeypatch, tmp_path):
+    monkeypatch.setattr(demo_module, "asset_path", lambda *parts: tmp_path.joinpath(*parts))
+    with pytest.raises(KindredError, match=r"demo catalogue .* cannot be read") as refused:
+        load_catalogue()
+    assert "\n" not in str(refused.value)

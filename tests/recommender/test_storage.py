@@ -415,6 +415,26 @@ def test_concurrent_writes_and_reads_from_threads(store: Store):
     assert len(store.hidden(COMMUNITY)) == threads_count * per_thread // 5
 
 
+def test_a_busy_writer_elsewhere_gives_a_clear_error_and_reads_still_work(tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 200)
+    data_dir = tmp_path / "data"
+    with Store(data_dir) as opened:
+        opened.set_rating(COMMUNITY, "d001", 2.0)
+        other_writer = sqlite3.connect(data_dir / DATABASE_FILE, isolation_level=None)
+        try:
+            other_writer.execute("BEGIN IMMEDIATE")
+            other_writer.execute("UPDATE my_ratings SET rating = 1.0")
+            with pytest.raises(DataDirError, match="busy") as refused:
+                opened.set_rating(COMMUNITY, "d002", 4.0)
+            assert "\n" not in str(refused.value)
+            assert opened.ratings(COMMUNITY) == {"d001": 2.0}  # WAL: readers see the last commit
+            other_writer.execute("ROLLBACK")
+        finally:
+            other_writer.close()
+        opened.set_rating(COMMUNITY, "d002", 4.0)
+        assert opened.ratings(COMMUNITY) == {"d001": 2.0, "d002": 4.0}
+
+
 KILLED_WRITER = """
 import sys
 from recommender.storage import Store
