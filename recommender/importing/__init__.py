@@ -10,6 +10,11 @@ duplicates, skipped rows with line numbers) or raises ``RatingsImportError``.
 from __future__ import annotations
 
 from recommender.importing.community_file import read_community
+from recommender.importing.inspection import inspect_file
+from recommender.importing.personal_file import PersonalRating
+from recommender.importing.personal_file import PersonalRatings
+from recommender.importing.personal_file import UnmatchedRow
+from recommender.importing.personal_file import read_personal
 from recommender.importing.reading import ImportCancelled
 from recommender.importing.reading import Progress
 from recommender.importing.report import ImportReport
@@ -18,7 +23,12 @@ from recommender.importing.report import SkippedRow
 __all__ = [
     "ImportCancelled",
     "ImportReport",
+    "PersonalRating",
+    "PersonalRatings",
     "Progress",
     "SkippedRow",
+    "UnmatchedRow",
+    "inspect_file",
     "read_community",
+    "read_personal",
 ]

@@ -34,6 +34,11 @@ from recommender.importing.sources import open_source
 
 logger = logging.getLogger(__name__)
 
+
+class NotACommunityError(RatingsImportError):
+    """The file is one person's export, not a community (``inspect`` then reads it as such)."""
+
+
 #: Text ids stored compactly (pandas' future default ``str`` dtype, Arrow-backed).
 ID_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 
@@ -86,7 +91,7 @@ def _read_source(
     _describe(report, layout, spec)
     if spec.kind != formats.COMMUNITY:
         what = "one person's export" if spec.name != "generic" else "one person's ratings"
-        raise RatingsImportError(
+        raise NotACommunityError(
             f"looks like {what} ({spec.name}: no user column), not a community of many people;"
             " import it as your own ratings instead.",
             path=source.origin,

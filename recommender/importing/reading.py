@@ -87,29 +87,48 @@ def read_table(
     ``id_dtype``: ``"category"`` saves memory on big community files).
     """
     options, column_of = _parser_options(layout)
-    width = column_of(layout.n_fields - 1) + 1
+    # Read as many fields as the widest sampled row: a first row wider than the header would
+    # otherwise become pandas' index. Wider rows further on are skipped, then read leniently.
+    widest = max([layout.n_fields, *(len(row) for row in layout.rows)])
+    width = column_of(widest - 1) + 1
     columns = {role: column_of(position) for role, position in roles.items()}
-    dtypes = {
-        column: (
-            "float64" if role in numeric_roles else id_dtype if role in ("user", "item") else str
-        )
-        for role, column in columns.items()
-    }
+    extra_columns = [column_of(position) for position in range(layout.n_fields, widest)]
+    dtypes = {column: _dtype_of(role, numeric_roles, id_dtype) for role, column in columns.items()}
+    dtypes.update({column: str for column in extra_columns})
     frame, bad_records, encoding = _read_with_fallbacks(
         path, layout, options, width, dtypes, report, size=size, progress=progress, cancel=cancel
     )
-    frame = frame[list(columns.values())]
-    frame.columns = list(columns.keys())
+    frame = frame[list(columns.values()) + extra_columns]
+    frame.columns = list(columns.keys()) + [f"_extra{i}" for i in range(len(extra_columns))]
     first_record = 2 if layout.has_header else 1
     records = _record_numbers(len(frame), first_record, bad_records)
     line_of = _record_start_lines(path, encoding, layout, size)
     frame["line"] = line_of(records)
+    if extra_columns:
+        frame = _warn_extra_fields(frame, layout.n_fields, len(extra_columns), report)
     if bad_records:
         lenient = _read_lenient(path, encoding, layout, bad_records, line_of, columns, report)
         if lenient is not None:
             frame = pd.concat([frame, lenient], ignore_index=True)
     report.rows_read = len(frame)
     return frame
+
+
+def _warn_extra_fields(
+    frame: pd.DataFrame, n_fields: int, n_extra: int, report: ImportReport
+) -> pd.DataFrame:
+    """Warn about rows that had fields beyond the header's; their first fields were kept."""
+    extra = [f"_extra{i}" for i in range(n_extra)]
+    present = frame[extra].notna()
+    wide = present.any(axis=1)
+    if wide.any():
+        counts = n_fields + present[wide].sum(axis=1)
+        for line, count in zip(frame.loc[wide, "line"], counts, strict=True):
+            report.warn(
+                f"line {int(line)} has {int(count)} fields where {n_fields} were expected;"
+                f" its first {n_fields} were read"
+            )
+    return frame.drop(columns=extra)
 
 
 def _dtype_of(role: str, numeric_roles: tuple[str, ...], id_dtype: str) -> object:

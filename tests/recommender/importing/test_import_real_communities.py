@@ -64,7 +64,7 @@ def test_movielens_100k_u_data_with_latin1_u_item(shared_file):
 
 @pytest.mark.parametrize("split", ["u1.base", "u1.test", "ua.test"])
 def test_movielens_100k_splits(shared_file, split):
-    community, report = read_community(shared_file(f"ml-100k/{split}"))
+    _community, report = read_community(shared_file(f"ml-100k/{split}"))
     assert report.format == "movielens-100k"
     assert report.ratings == {"u1.base": 80_000, "u1.test": 20_000, "ua.test": 9_430}[split]
 
