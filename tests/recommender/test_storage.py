@@ -12,6 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from recommender import storage
 from recommender.errors import DataDirError
@@ -158,6 +162,12 @@ def test_refuses_someone_elses_sqlite_database(tmp_path: Path):
     assert file_bytes(data_dir / DATABASE_FILE) == before
 
 
+def test_a_database_path_that_is_a_folder_is_refused(tmp_path: Path):
+    (tmp_path / "data" / DATABASE_FILE).mkdir(parents=True)
+    with pytest.raises(DataDirError, match="is not a file"):
+        Store(tmp_path / "data")
+
+
 def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path):
     not_a_dir = tmp_path / "data"
     not_a_dir.write_text("x")
@@ -209,6 +219,24 @@ def test_rating_rows_carry_origin_newest_first(store: Store):
     }
     assert rows[0]["source"] == "app"
     assert rows[0]["rating_original"] is None and rows[0]["scale_original"] is None
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    community=st.text(min_size=1),
+    item=st.text(min_size=1),
+    rating=st.floats(allow_nan=False, allow_infinity=False),
+)
+def test_any_text_ids_and_finite_ratings_round_trip(store: Store, community, item, rating):
+    """Ids are stored as given: quotes, SQL-looking text and any Unicode come back unchanged."""
+    store.set_rating(community, item, rating)
+    assert store.ratings(community)[item] == rating
+    store.hide(community, item)
+    assert item in store.hidden(community)
+    assert store.delete_rating(community, item) == rating
+    assert store.unhide(community, item) is True
 
 
 def test_delete_rating_returns_the_old_rating_for_undo(store: Store):
@@ -445,7 +473,8 @@ for n in range(10_000):
 """
 
 
-def test_ratings_survive_sigkill_right_after_set_rating_returns(tmp_path: Path):
+@pytest.mark.parametrize("kill_after", [0, 7, 40])
+def test_ratings_survive_sigkill_right_after_set_rating_returns(tmp_path: Path, kill_after: int):
     data_dir = tmp_path / "data"
     writer = subprocess.Popen(
         [sys.executable, "-c", KILLED_WRITER, str(data_dir)],
@@ -457,7 +486,7 @@ def test_ratings_survive_sigkill_right_after_set_rating_returns(tmp_path: Path):
         confirmed = -1
         for line in writer.stdout:
             confirmed = int(line)
-            if confirmed >= 25:
+            if confirmed >= kill_after:
                 break
         writer.send_signal(signal.SIGKILL)
     finally:
@@ -466,7 +495,7 @@ def test_ratings_survive_sigkill_right_after_set_rating_returns(tmp_path: Path):
         if writer.stdout is not None:
             writer.stdout.close()
     assert writer.returncode == -signal.SIGKILL
-    assert confirmed >= 25
+    assert confirmed >= kill_after
     with Store(data_dir) as reopened:
         ratings = reopened.ratings(COMMUNITY)
     for n in range(confirmed + 1):
