@@ -10,8 +10,8 @@ folder (``~/.local/share/Kindred`` on Linux; see :mod:`recommender.datadir`)::
 
     <data dir>/
         kindred.sqlite3       the person's data: own ratings, hidden films, want-list, settings,
-                              the list of imported communities and the import log
-                              (SQLite, WAL mode)
+                              the imported communities with their item metadata, and the
+                              import log (SQLite, WAL mode)
         kindred.sqlite3-wal   SQLite's write-ahead log: committed changes not yet folded into
                               the main file. Part of the database: never delete it by hand.
         kindred.sqlite3-shm   SQLite's index of the write-ahead log (rebuilt when missing)
@@ -77,6 +77,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             name TEXT PRIMARY KEY, source_file TEXT, source_hash TEXT, format TEXT,
             scale_min REAL NOT NULL, scale_max REAL NOT NULL, ratings INTEGER NOT NULL,
             users INTEGER NOT NULL, items INTEGER NOT NULL, imported_at TEXT NOT NULL)""",
+        """CREATE TABLE items (
+            community TEXT NOT NULL REFERENCES communities (name) ON DELETE CASCADE,
+            item TEXT NOT NULL, title TEXT NOT NULL, year INTEGER,
+            genres TEXT NOT NULL DEFAULT '', external_ids TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (community, item))""",
         """CREATE TABLE import_log (
             id INTEGER PRIMARY KEY AUTOINCREMENT, community TEXT, source_file TEXT,
             started_at TEXT NOT NULL, finished_at TEXT, summary TEXT NOT NULL DEFAULT '{}')""",
@@ -242,6 +247,8 @@ class Store:
                     f"{self.path} is busy: another Kindred is writing to it; try again."
                 ) from error
             raise DataDirError(f"Cannot use {self.path}: {error}.") from error
+        except sqlite3.IntegrityError as error:
+            raise KindredError(f"Kindred refused to store this: {error}.") from error
         except sqlite3.DatabaseError as error:
             raise DataDirError(
                 f"{self.path} is damaged or not a Kindred database ({error}); "
@@ -480,12 +487,52 @@ class Store:
         return [dict(row) for row in rows]
 
     def delete_community(self, name: str) -> bool:
-        """Forget a community's record (the person's ratings in it stay); True if it was known."""
+        """Forget a community and its item metadata (the person's ratings stay); True if known."""
         with self._transaction() as connection:
             cursor = connection.execute(
                 "DELETE FROM communities WHERE name = ?", (_text(name, "community"),)
             )
             return cursor.rowcount > 0
+
+    def set_items(self, community: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Replace a recorded community's item metadata in one transaction; returns the count.
+
+        Each row has ``item`` and ``title`` and may have ``year``, ``genres`` (``|``-separated)
+        and ``external_ids`` (e.g. ``{"imdb": "tt0114709"}``). Deleting the community deletes
+        its items with it.
+        """
+        community = _text(community, "community")
+        records = [
+            (
+                community,
+                _text(row["item"], "item"),
+                str(row["title"]),
+                _optional_year(row.get("year")),
+                str(row.get("genres") or ""),
+                json.dumps(dict(row.get("external_ids") or {}), sort_keys=True),
+            )
+            for row in rows
+        ]
+        with self._transaction() as connection:
+            known = connection.execute("SELECT 1 FROM communities WHERE name = ?", (community,))
+            if known.fetchone() is None:
+                raise KindredError(f"There is no recorded community named '{community}'.")
+            connection.execute("DELETE FROM items WHERE community = ?", (community,))
+            connection.executemany(
+                "INSERT INTO items (community, item, title, year, genres, external_ids) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                records,
+            )
+        return len(records)
+
+    def items(self, community: str) -> list[dict[str, Any]]:
+        """A recorded community's item metadata, by item id."""
+        rows = self._query(
+            "SELECT item, title, year, genres, external_ids FROM items WHERE community = ? "
+            "ORDER BY item",
+            [_text(community, "community")],
+        )
+        return [{**dict(row), "external_ids": json.loads(row["external_ids"])} for row in rows]
 
     # ------------------------------------------------------------------ import log
     def log_import(
@@ -544,6 +591,21 @@ def _count(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
         raise KindredError(f"The number of {what} must be a whole number ≥ 0, not {value!r}.")
     return int(value)
+
+
+def _optional_year(value: object) -> int | None:
+    """A year as int; None when missing (None, NaN, pandas' NA); KindredError otherwise."""
+    if value is None or type(value).__name__ == "NAType":
+        return None
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if number.is_integer():
+            return int(number)
+    raise KindredError(f"A year must be a whole number, not {value!r}.")
 
 
 def _scale_to_text(scale: tuple[float, float] | None) -> str | None:

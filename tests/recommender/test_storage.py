@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -500,3 +501,33 @@ def test_ratings_survive_sigkill_right_after_set_rating_returns(tmp_path: Path, 
         ratings = reopened.ratings(COMMUNITY)
     for n in range(confirmed + 1):
         assert ratings[f"d{n:05d}"] == (n % 10 + 1) / 2
+
+
+def test_item_metadata_round_trip_and_cascade(store: Store):
+    store.record_community("films", scale=(0.5, 5.0), ratings=2, users=1, items=3)
+    rows = [
+        {"item": "1", "title": "Toy Story", "year": np.int64(1995), "genres": "Animation",
+         "external_ids": {"imdb": "tt0114709"}},
+        {"item": "2", "title": "Unknown year", "year": pd.NA},
+        {"item": "3", "title": "Float year", "year": 1999.0, "genres": None},
+    ]  # fmt: skip
+    assert store.set_items("films", rows) == 3
+    assert store.items("films") == [
+        {"item": "1", "title": "Toy Story", "year": 1995, "genres": "Animation",
+         "external_ids": {"imdb": "tt0114709"}},
+        {"item": "2", "title": "Unknown year", "year": None, "genres": "", "external_ids": {}},
+        {"item": "3", "title": "Float year", "year": 1999, "genres": "", "external_ids": {}},
+    ]  # fmt: skip
+    assert store.set_items("films", rows[:1]) == 1  # replaces, not appends
+    assert [row["item"] for row in store.items("films")] == ["1"]
+    store.delete_community("films")
+    assert store.items("films") == []
+
+
+def test_items_need_a_recorded_community_and_sane_years(store: Store):
+    with pytest.raises(KindredError, match="no recorded community named 'never recorded'"):
+        store.set_items("never recorded", [{"item": "1", "title": "x"}])
+    store.record_community("films", scale=(1, 5), ratings=0, users=0, items=1)
+    with pytest.raises(KindredError, match="year must be a whole number"):
+        store.set_items("films", [{"item": "1", "title": "x", "year": "1999?"}])
+    assert store.items("films") == []
