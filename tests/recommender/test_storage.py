@@ -531,3 +531,40 @@ def test_items_need_a_recorded_community_and_sane_years(store: Store):
     with pytest.raises(KindredError, match="year must be a whole number"):
         store.set_items("films", [{"item": "1", "title": "x", "year": "1999?"}])
     assert store.items("films") == []
+
+
+KILLED_MID_TRANSACTION = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN IMMEDIATE")
+connection.execute("DELETE FROM my_ratings")
+print("holding the write lock", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_writer_killed_mid_transaction_neither_blocks_nor_changes_anything(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    with Store(data_dir) as opened:
+        opened.set_rating(COMMUNITY, "d001", 4.0)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_TRANSACTION, str(data_dir / DATABASE_FILE)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding the write lock"
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+        for stream in (holder.stdin, holder.stdout):
+            if stream is not None:
+                stream.close()
+    with Store(data_dir) as reopened:
+        assert reopened.ratings(COMMUNITY) == {"d001": 4.0}
+        reopened.set_rating(COMMUNITY, "d002", 3.0)
+        assert reopened.ratings(COMMUNITY) == {"d001": 4.0, "d002": 3.0}
