@@ -66,6 +66,16 @@ class Workspace:
         self._model: UserKNN | None = None
         self._model_lock = threading.Lock()
 
+    def close(self) -> None:
+        """Close the person's database (the app and the CLI call this when they stop)."""
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # ----------------------------------------------------------------- model and statistics
     def model(self) -> UserKNN:
         """The model fitted on the community; fitted on first use, then reused."""

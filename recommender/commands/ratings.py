@@ -19,13 +19,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the ratings, newest first."""
-    workspace = open_workspace(args.data_dir, args.community)
-    rows = workspace.my_ratings()
+    with open_workspace(args.data_dir, args.community) as workspace:
+        rows = workspace.my_ratings()
+        community_name = workspace.community.name
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     if not rows:
-        print(f"You have not rated anything in {workspace.community.name} yet.")
+        print(f"You have not rated anything in {community_name} yet.")
     for row in rows:
         year = f" ({row['year']})" if row.get("year") else ""
         print(f"{row['my_rating']:>4g}  {row['title']}{year}")

@@ -35,12 +35,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the recommendations as a table or as JSON."""
-    workspace = open_workspace(args.data_dir, args.community)
-    if args.ratings is not None:
-        personal_ratings = read_item_ratings(args.ratings, workspace)
-        answer = workspace.recommendations_for_ratings(personal_ratings, n=args.n)
-    else:
-        answer = workspace.recommendations(n=args.n, user=args.user)
+    with open_workspace(args.data_dir, args.community) as workspace:
+        if args.ratings is not None:
+            personal_ratings = read_item_ratings(args.ratings, workspace)
+            answer = workspace.recommendations_for_ratings(personal_ratings, n=args.n)
+        else:
+            answer = workspace.recommendations(n=args.n, user=args.user)
     if args.json:
         print(json.dumps(answer["items"], ensure_ascii=False, indent=2))
         return 0
