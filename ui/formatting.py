@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Flask
 
 
@@ -18,9 +20,14 @@ def rating(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}★"
 
 
+def whole_percent(value: float) -> int:
+    """A share in [0, 1] as a whole percentage, halves rounded up (as JavaScript's Math.round)."""
+    return math.floor(100 * value + 0.5)
+
+
 def percent(value: float | None) -> str:
     """A share in [0, 1] as a whole percentage."""
-    return "–" if value is None else f"{round(100 * value)}%"
+    return "–" if value is None else f"{whole_percent(value)}%"
 
 
 def similarity(value: float | None) -> str:
@@ -28,11 +35,16 @@ def similarity(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
+MEDIUM_CONFIDENCE = 34  # percent; the recommendations page's confidence filter uses the same
+HIGH_CONFIDENCE = 67
+
+
 def confidence_word(value: float) -> str:
-    """How sure a prediction is, in a word: low below 1/3, high from 2/3."""
-    if value < 1 / 3:
+    """How sure a prediction is, in a word: low below 34 %, high from 67 %."""
+    shown = whole_percent(value)
+    if shown < MEDIUM_CONFIDENCE:
         return "low"
-    return "medium" if value < 2 / 3 else "high"
+    return "medium" if shown < HIGH_CONFIDENCE else "high"
 
 
 def mean_rating(neighbours: list[dict]) -> float | None:

@@ -7,12 +7,14 @@ from flask import jsonify
 from flask import render_template
 
 from recommender.errors import KindredError
-from ui.context import int_argument
 from ui.context import item_from_body
 from ui.context import json_body
 from ui.context import text_argument
 from ui.context import workspace
 from ui.errors import NotFound
+from ui.recommendation_filters import POOL_SIZE
+from ui.recommendation_filters import SORTS
+from ui.recommendation_filters import RecommendationFilters
 
 blueprint = Blueprint("recommendations", __name__)
 
@@ -21,15 +23,41 @@ MAX_COUNT = 200
 
 
 def _recommendations() -> dict:
-    """Recommendations for ``?user=ID`` (a community member) or, without it, the person."""
+    """Recommendations for ``?user=ID`` (a community member) or, without it, the person.
+
+    Without filters this is the Workspace's answer for the best ``n`` items (fast: what the
+    page asks for after every rating); with filters, sorting or paging, the Workspace's best
+    `POOL_SIZE` narrowed by `RecommendationFilters`. The answer adds ``page``, ``more`` (is
+    there a next page), the ``filters`` used, and, for a narrowed list, ``total`` matches and
+    ``pages`` (``None`` otherwise).
+    """
     user = text_argument("user", max_length=100) or None
-    n = int_argument("n", DEFAULT_COUNT, highest=MAX_COUNT)
+    filters = RecommendationFilters.from_request(DEFAULT_COUNT, MAX_COUNT)
     try:
-        return workspace().recommendations(n=n, user=user)
+        answer = workspace().recommendations(
+            n=POOL_SIZE if filters.narrows else filters.per_page, user=user
+        )
     except KindredError as error:
         if user is None:
             raise
         raise NotFound(str(error)) from error
+    total = pages = None
+    if filters.narrows:
+        answer["items"], total = filters.apply(answer["items"])
+        pages = filters.pages(total)
+        more = filters.page < pages
+    else:
+        more = len(answer["items"]) == filters.per_page
+    answer.update(
+        total=total,
+        page=filters.page,
+        pages=pages,
+        more=more,
+        filters=filters.as_dict(),
+        sorts=SORTS,
+        genres=workspace().catalogue(per_page=1)["genres"],
+    )
+    return answer
 
 
 @blueprint.get("/recommendations")
@@ -44,7 +72,7 @@ def page():
 
 @blueprint.get("/api/recommendations")
 def recommendations_json():
-    """JSON twin: ``GET /api/recommendations?user=ID&n=10``."""
+    """JSON twin: ``GET /api/recommendations?user=ID&n=10`` (plus the page's filters)."""
     return jsonify(_recommendations())
 
 

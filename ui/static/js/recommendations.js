@@ -22,8 +22,9 @@
 
   /** Mirrors the confidence_word filter in ui/formatting.py. */
   function confidenceWord(value) {
-    if (value < 1 / 3) return "low";
-    return value < 2 / 3 ? "medium" : "high";
+    const shown = Math.round(100 * value);
+    if (shown < 34) return "low";
+    return shown < 67 ? "medium" : "high";
   }
 
   function average(neighbours) {
@@ -58,12 +59,18 @@
 
   function show(recommendations, focusIndex) {
     list.replaceChildren(...recommendations.items.map(card));
-    const plural = recommendations.based_on === 1 ? "" : "s";
+    const ratingsPlural = recommendations.based_on === 1 ? "" : "s";
     const basedOn = document.querySelector("[data-based-on]");
-    basedOn.textContent = basedOn.textContent.replace(/\d+ rating(s)?/, `${recommendations.based_on} rating${plural}`);
+    basedOn.textContent = basedOn.textContent.replace(
+      /\d+ ratings?/, `${recommendations.based_on} rating${ratingsPlural}`);
     const notEnough = document.querySelector("[data-not-enough]");
     notEnough.hidden = recommendations.enough_ratings;
     if (recommendations.message) notEnough.querySelector("[data-message]").textContent = recommendations.message;
+    const total = document.querySelector("[data-total]");
+    if (total && recommendations.total !== null) {
+      const plural = recommendations.total === 1 ? "" : "s";
+      total.textContent = `${recommendations.total} matching recommendation${plural}.`;
+    }
     const empty = document.querySelector("[data-empty]");
     if (empty) empty.hidden = recommendations.items.length > 0;
     if (focusIndex !== null && list.children.length) {
@@ -75,8 +82,8 @@
   async function refresh(changedItem) {
     const cards = [...list.children];
     const changedIndex = cards.findIndex((li) => li.dataset.item === changedItem);
-    const count = Math.max(cards.length, 20);
-    const recommendations = await Kindred.api("GET", `/api/recommendations?n=${count}`);
+    // Same filters, sort and page as the address shows: only the person's ratings changed.
+    const recommendations = await Kindred.api("GET", `/api/recommendations${window.location.search}`);
     show(recommendations, changedIndex >= 0 ? changedIndex : null);
   }
 
