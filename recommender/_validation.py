@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NEIGHBOURHOODS = ("item", "global")
+RANKINGS = ("evidence", "rating")
 
 
 def _whole(value: object, name: str, lowest: int) -> None:
@@ -65,6 +66,7 @@ def check_parameters(model: UserKNN) -> None:
     _number(model.item_regularisation, "item_regularisation", 0.0)
     _choice(model.centering, "centering", CENTERINGS)
     _choice(model.neighbourhood, "neighbourhood", NEIGHBOURHOODS)
+    _choice(model.ranking, "ranking", RANKINGS)
 
 
 def check_ratings(ratings: object) -> pd.DataFrame:

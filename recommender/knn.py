@@ -33,6 +33,9 @@ from recommender.aggregate import get_aggregation
 from recommender.errors import ConfigurationError
 from recommender.errors import NotFittedError
 from recommender.neighbourhood import ItemNeighbourhoods
+from recommender.neighbourhood import PairSums
+from recommender.neighbourhood import item_sums
+from recommender.neighbourhood import neighbours_for_items
 from recommender.neighbourhood import pair_sums
 from recommender.neighbourhood import person_neighbourhoods
 from recommender.results import Neighbour
@@ -40,6 +43,7 @@ from recommender.results import NeighbourRating
 from recommender.results import PredictionDetail
 from recommender.results import Recommendation
 from recommender.scoring import evidence_scores
+from recommender.similarity import Community
 from recommender.similarity import get_similarity
 from recommender.similarity import overlap
 from recommender.similarity import shrink
@@ -60,6 +64,7 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
         "shrinkage": 0.0,
         "min_overlap": 1,
         "damping": 0.0,
+        "ranking": "rating",
     },
 }
 
@@ -100,6 +105,11 @@ class UserKNN(BaseEstimator):
         A name from :data:`recommender.aggregate.AGGREGATIONS`.
     damping:
         Phantom neighbour weight of :func:`recommender.aggregate.weighted_average`.
+    ranking:
+        How ``recommend`` orders items: ``"evidence"`` (how many people alike liked it, see
+        :func:`recommender.scoring.evidence_scores`) or ``"rating"`` (predicted rating only).
+    ranking_similarity:
+        The measure that picks the people whose evidence counts (a similarity name).
     user_regularisation, item_regularisation:
         ``lambda_u`` and ``lambda_i`` of the baseline.
 
@@ -123,6 +133,8 @@ class UserKNN(BaseEstimator):
         neighbourhood: str = "item",
         aggregation: str = "weighted_average",
         damping: float = 0.0,
+        ranking: str = "evidence",
+        ranking_similarity: str = "jaccard",
         user_regularisation: float = 15.0,
         item_regularisation: float = 10.0,
     ) -> None:
@@ -136,6 +148,8 @@ class UserKNN(BaseEstimator):
         self.neighbourhood = neighbourhood
         self.aggregation = aggregation
         self.damping = damping
+        self.ranking = ranking
+        self.ranking_similarity = ranking_similarity
         self.user_regularisation = user_regularisation
         self.item_regularisation = item_regularisation
 
@@ -152,6 +166,7 @@ class UserKNN(BaseEstimator):
         """Learn from a DataFrame with columns ``user``, ``item``, ``rating``; returns self."""
         _validation.check_parameters(self)
         self.similarity_ = get_similarity(self.similarity)
+        self.ranking_similarity_ = get_similarity(self.ranking_similarity)
         self.aggregate_ = get_aggregation(self.aggregation)
         frame = _validation.check_ratings(ratings)
         matrix = build_rating_matrix(
@@ -159,7 +174,10 @@ class UserKNN(BaseEstimator):
         )
         self.matrix_ = matrix
         self.entry_ids_ = matrix.entry_ids()
-        self.similarity_values_ = matrix.csr(matrix.values(self.similarity_.values))
+        self._values_ = {
+            measure.values: Community.from_rows(matrix.csr(matrix.values(measure.values)))
+            for measure in (self.similarity_, self.ranking_similarity_)
+        }
         self.residuals_ = matrix.values(_CENTRED_VALUES[self.centering])
         self.rating_scale_ = (float(matrix.ratings.min()), float(matrix.ratings.max()))
         self.n_users_, self.n_items_ = matrix.shape
@@ -173,41 +191,41 @@ class UserKNN(BaseEstimator):
 
     # ------------------------------------------------------------- similarities
     def _similarities(
-        self, query_rows: np.ndarray | None, person: Person | None
+        self, query_rows: np.ndarray | None, person: Person | None, for_ranking: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
         """Similarity and overlap rows (``b x users``) for fitted rows or for one person.
 
-        Similarity ``-inf`` means "not comparable".
-
-        A person is never their own neighbour, and people sharing fewer than ``min_overlap``
-        items are not compared.
+        ``for_ranking`` selects the evidence measure (never shrunk) instead of ``similarity``.
+        Similarity ``-inf`` means "not comparable": a person is never their own neighbour, and
+        people sharing fewer than ``min_overlap`` items are not compared.
         """
-        matrix = self.matrix_
+        measure = self.ranking_similarity_ if for_ranking else self.similarity_
+        community = self._values_[measure.values]
         if person is not None:
-            query = matrix.person_row(person, self.similarity_.values)
+            query = self.matrix_.person_row(person, measure.values)
             own_rows = np.array([person.row])
         else:
-            query = self.similarity_values_[query_rows]
+            query = community.rows[query_rows]
             own_rows = query_rows
-        similarities = self.similarity_.function(query, self.similarity_values_)
-        overlaps = overlap(query, self.similarity_values_)
-        similarities = shrink(similarities, overlaps, float(self.shrinkage))
+        similarities = measure.function(query, community)
+        overlaps = overlap(query, community)
+        if not for_ranking:
+            similarities = shrink(similarities, overlaps, float(self.shrinkage))
         comparable = overlaps >= max(int(self.min_overlap), 1)
         similarities = np.where(comparable, similarities, -np.inf)
         fitted = own_rows >= 0
         similarities[np.flatnonzero(fitted), own_rows[fitted]] = -np.inf
         return similarities, overlaps
 
-    def _offset_and_spread(self, person: Person) -> tuple[np.ndarray | float, float]:
-        """``o_ui`` for every item and ``sigma_u`` of the prediction formula."""
-        if self.centering == "baseline":
-            baseline = self.matrix_.baseline
-            return baseline.mean + person.bias + baseline.item_bias, 1.0
-        if self.centering == "mean":
-            return person.mean, 1.0
-        if self.centering == "zscore":
-            return person.mean, person.std
-        return 0.0, 1.0
+    def _person_neighbourhoods(self, person: Person, for_ranking: bool) -> ItemNeighbourhoods:
+        similarities = self._similarities(None, person, for_ranking)[0][0]
+        return person_neighbourhoods(
+            self.entry_ids_,
+            similarities,
+            float(self.min_similarity),
+            int(self.k),
+            self.neighbourhood,
+        )
 
     def _person(self, user: Hashable | None, ratings: Mapping[Hashable, float] | None) -> Person:
         matrix = self._check_fitted()
@@ -255,32 +273,32 @@ class UserKNN(BaseEstimator):
     ) -> list[Recommendation]:
         """The ``n`` items with the most evidence of appeal, best first, each explained.
 
-        ``score`` (see :func:`recommender.scoring.evidence_scores`) orders the list;
-        ``predicted_rating`` is the neighbourhood estimate on the community's scale;
-        ``confidence`` grows with the total similarity behind it; ``neighbours`` are the
-        kindred people who rated the item. Only items with at least ``min_k`` neighbours are
-        recommended. ``candidates`` restricts the items considered.
+        ``score`` orders the list: with ``ranking="evidence"`` it is
+        :func:`recommender.scoring.evidence_scores` over the ``k`` people most alike by
+        ``ranking_similarity`` who rated the item; with ``ranking="rating"`` it is the predicted
+        rating. ``predicted_rating`` is the neighbourhood estimate on the community's scale
+        (the baseline when no neighbour by ``similarity`` rated it); ``confidence`` grows with
+        the total similarity behind that estimate; ``neighbours`` are the people behind it,
+        most similar first. Items need at least ``min_k`` neighbours to be recommended.
+        ``candidates`` restricts the items considered; items the community never rated are
+        skipped.
         """
         person = self._person(user, ratings)
         n = _validation.check_count(n, "n")
         matrix = self.matrix_
         if len(person.item_rows) == 0 or n == 0:
             return []
-        similarities = self._similarities(None, person)[0][0]
-        hoods = person_neighbourhoods(
-            self.entry_ids_,
-            similarities,
-            float(self.min_similarity),
-            int(self.k),
-            self.neighbourhood,
-        )
         n_items = matrix.shape[1]
-        residuals = self.residuals_[hoods.entries]
-        weights = hoods.similarities
-        weighted = np.bincount(hoods.item_rows, weights=weights * residuals, minlength=n_items)
-        total = np.bincount(hoods.item_rows, weights=np.abs(weights), minlength=n_items)
-        count = np.bincount(hoods.item_rows, minlength=n_items)
-        eligible = count >= max(int(self.min_k), 1)
+        if self.ranking == "evidence":
+            evidence = self._person_neighbourhoods(person, for_ranking=True)
+            scores = evidence_scores(evidence, matrix.ratings, n_items)
+            support = np.bincount(evidence.item_rows, minlength=n_items)
+        else:
+            everything = self._person_neighbourhoods(person, for_ranking=False)
+            sums = item_sums(everything.item_rows, everything, self.residuals_, n_items)
+            scores = self._person_estimates(person, np.arange(n_items), sums)
+            support = sums.count
+        eligible = support >= max(int(self.min_k), 1)
         if exclude_seen:
             eligible[person.item_rows] = False
         if candidates is not None:
@@ -288,35 +306,64 @@ class UserKNN(BaseEstimator):
             rows = matrix.items.get_indexer(list(candidates))
             allowed[rows[rows >= 0]] = True
             eligible &= allowed
-        offset, spread = self._offset_and_spread(person)
-        predicted = self._clip(offset + spread * self.aggregate_(weighted, total, self.damping))
-        scores = evidence_scores(hoods, matrix, n_items)
         chosen = np.flatnonzero(eligible)
-        order = np.lexsort((chosen, -predicted[chosen], -scores[chosen]))[:n]
-        starts = np.searchsorted(hoods.item_rows, chosen[order], side="left")
-        stops = np.searchsorted(hoods.item_rows, chosen[order], side="right")
+        top = chosen[np.lexsort((chosen, -scores[chosen]))[:n]]
+        similarities = self._similarities(None, person)[0][0]
+        hoods, bounds = neighbours_for_items(
+            matrix,
+            similarities,
+            top,
+            float(self.min_similarity),
+            int(self.k),
+            self.neighbourhood,
+        )
+        positions = np.repeat(np.arange(len(top)), np.diff(bounds))
+        sums = item_sums(positions, hoods, self.residuals_, len(top))
+        predicted = self._person_estimates(person, top, sums)
         return [
             Recommendation(
                 item=_plain(matrix.items[item]),
                 score=float(scores[item]),
-                predicted_rating=float(predicted[item]),
-                confidence=_confidence(total[item]),
-                neighbours=self._explain(hoods, start, stop),
+                predicted_rating=float(predicted[j]),
+                confidence=_confidence(sums.weight_total[j]),
+                neighbours=self._explain(hoods, bounds[j], bounds[j + 1]),
             )
-            for item, start, stop in zip(chosen[order], starts, stops, strict=True)
+            for j, item in enumerate(top)
         ]
+
+    def _person_estimates(
+        self, person: Person, item_rows: np.ndarray, sums: PairSums
+    ) -> np.ndarray:
+        """Predicted ratings of one person for ``item_rows`` from their neighbourhood sums.
+
+        Items with fewer than ``min_k`` neighbours get the baseline.
+        """
+        baseline = self.matrix_.baseline
+        baseline_estimate = baseline.mean + person.bias + baseline.item_bias[item_rows]
+        agg = self.aggregate_(sums.weighted_sum, sums.weight_total, self.damping)
+        if self.centering == "baseline":
+            estimate = baseline_estimate + agg
+        elif self.centering == "mean":
+            estimate = person.mean + agg
+        elif self.centering == "zscore":
+            estimate = person.mean + person.std * agg
+        else:
+            estimate = agg
+        enough = sums.count >= max(int(self.min_k), 1)
+        return self._clip(np.where(enough, estimate, baseline_estimate))
 
     def _explain(
         self, hoods: ItemNeighbourhoods, start: int, stop: int
     ) -> tuple[NeighbourRating, ...]:
         matrix = self.matrix_
         entries = hoods.entries[start:stop]
+        users = matrix.users[matrix.user_of_entry[entries]].tolist()
         return tuple(
-            NeighbourRating(_plain(matrix.users[user]), float(similarity), float(rating))
+            NeighbourRating(user, similarity, rating)
             for user, similarity, rating in zip(
-                matrix.user_of_entry[entries],
-                hoods.similarities[start:stop],
-                matrix.ratings[entries],
+                users,
+                hoods.similarities[start:stop].tolist(),
+                matrix.ratings[entries].tolist(),
                 strict=True,
             )
         )

@@ -80,6 +80,41 @@ def person_neighbourhoods(
     )
 
 
+def neighbours_for_items(
+    matrix: RatingMatrix,
+    similarities: np.ndarray,
+    item_rows: np.ndarray,
+    min_similarity: float,
+    k: int,
+    shape: str,
+) -> tuple[ItemNeighbourhoods, np.ndarray]:
+    """One person's neighbours for a few items, in the given item order.
+
+    Returns the neighbourhoods and ``bounds``: item ``item_rows[j]`` owns positions
+    ``bounds[j]:bounds[j + 1]``. Same choice as :func:`person_neighbourhoods`, item by item.
+    """
+    if shape == "global":
+        allowed = np.full_like(similarities, -np.inf)
+        ranked = ranked_neighbours(similarities, min_similarity, k, "global")
+        allowed[ranked] = similarities[ranked]
+        similarities = allowed
+    chosen_entries = []
+    for item in item_rows:
+        entries = matrix.item_entries[matrix.item_indptr[item] : matrix.item_indptr[item + 1]]
+        sims = similarities[matrix.user_of_entry[entries]]
+        candidates = np.flatnonzero(sims > min_similarity)
+        best = candidates[np.argsort(-sims[candidates], kind="stable")]
+        chosen_entries.append(entries[best[:k] if shape == "item" else best])
+    counts = np.array([len(entries) for entries in chosen_entries], dtype=np.int64)
+    entries = np.concatenate([np.zeros(0, dtype=np.int64), *chosen_entries])
+    hoods = ItemNeighbourhoods(
+        item_rows=np.repeat(np.asarray(item_rows, dtype=np.int64), counts),
+        entries=entries,
+        similarities=similarities[matrix.user_of_entry[entries]],
+    )
+    return hoods, np.concatenate(([0], np.cumsum(counts)))
+
+
 @dataclass(frozen=True)
 class PairSums:
     """Per-pair neighbourhood sums: ``sum s*z``, ``sum |s|``, and how many neighbours."""
@@ -87,6 +122,20 @@ class PairSums:
     weighted_sum: np.ndarray
     weight_total: np.ndarray
     count: np.ndarray
+
+
+def item_sums(
+    positions: np.ndarray, hoods: ItemNeighbourhoods, residuals: np.ndarray, size: int
+) -> PairSums:
+    """Neighbourhood sums per position (``positions[j]`` is where entry ``j`` is added up)."""
+    weights = hoods.similarities
+    return PairSums(
+        weighted_sum=np.bincount(
+            positions, weights=weights * residuals[hoods.entries], minlength=size
+        ),
+        weight_total=np.bincount(positions, weights=np.abs(weights), minlength=size),
+        count=np.bincount(positions, minlength=size),
+    )
 
 
 def pair_sums(
@@ -123,17 +172,27 @@ def pair_sums(
         entries = matrix.item_entries[matrix.item_indptr[item] : matrix.item_indptr[item + 1]]
         raters = matrix.user_of_entry[entries]
         sims = similarity_block[np.ix_(block_rows[group], raters)]
-        values = np.broadcast_to(residuals[entries], sims.shape)
+        chosen = sims > min_similarity
         if shape == "item" and sims.shape[1] > k:
-            best = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-            sims = np.take_along_axis(sims, best, axis=1)
-            values = np.take_along_axis(values, best, axis=1)
-        used = sims > min_similarity
-        weights = np.where(used, sims, 0.0)
-        weighted[group] = (weights * values).sum(axis=1)
+            chosen &= top_k_mask(sims, k)
+        weights = np.where(chosen, sims, 0.0)
+        weighted[group] = weights @ residuals[entries]
         total[group] = np.abs(weights).sum(axis=1)
-        count[group] = used.sum(axis=1)
+        count[group] = chosen.sum(axis=1)
     return PairSums(weighted, total, count)
+
+
+def top_k_mask(values: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the ``k`` largest values (ties: leftmost first), as a boolean mask.
+
+    ``np.partition`` finds each row's k-th largest value in linear time; everything above it
+    is in, and of the values equal to it, the leftmost ones fill the remaining places.
+    """
+    kth = -np.partition(-values, k - 1, axis=1)[:, k - 1 : k]
+    above = values > kth
+    tied = values == kth
+    places_left = k - above.sum(axis=1, keepdims=True)
+    return above | (tied & (np.cumsum(tied, axis=1) <= places_left))
 
 
 def _keep_top_k_per_row(block: np.ndarray, min_similarity: float, k: int) -> np.ndarray:

@@ -1,17 +1,28 @@
-"""How ``recommend`` orders items: by the evidence that kindred people liked them."""
+"""How ``recommend`` orders items: by the evidence that people alike liked them.
+
+Ranking by predicted rating alone recommends obscure items that one neighbour rated 5 (on
+MovieLens latest-small, precision@10 of about 0.001). What predicts what a person will enjoy
+is how many people with overlapping taste rated an item, how alike they are, and how much
+they liked it.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from recommender._sparse import RatingMatrix
 from recommender.neighbourhood import ItemNeighbourhoods
 
 
-def evidence_scores(hoods: ItemNeighbourhoods, matrix: RatingMatrix, n_items: int) -> np.ndarray:
-    """Per item, the summed similarity of the neighbours who rated it.
+def evidence_scores(hoods: ItemNeighbourhoods, ratings: np.ndarray, n_items: int) -> np.ndarray:
+    """Per item, the squared similarity of each neighbour who rated it, times their rating.
 
-    .. math::  \\mathrm{score}_{ui} = \\sum_{v \\in N(u, i)} s_{uv}
+    .. math::  \\mathrm{score}_{ui} = \\sum_{v \\in N(u, i)} s_{uv}^2 \\, r_{vi}
+
+    ``N(u, i)`` are the (at most ``k``) people most alike who rated ``i``; ``ratings`` holds
+    every entry's raw rating. Squaring favours the closest neighbours over a crowd of distant
+    ones; the rating makes a 5 count more than a 2. Chosen on MovieLens latest-small's top-N
+    protocol (see ``benchmarks/RESULTS.md``): with Jaccard similarity this beats the plain
+    summed similarity (LensKit's implicit scorer) and the rating-weighted sum.
     """
-    del matrix
-    return np.bincount(hoods.item_rows, weights=hoods.similarities, minlength=n_items)
+    weights = hoods.similarities**2 * ratings[hoods.entries]
+    return np.bincount(hoods.item_rows, weights=weights, minlength=n_items)

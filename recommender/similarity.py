@@ -1,8 +1,9 @@
 """How alike two people's tastes are: pure similarity functions, registered by name.
 
 Every function has one signature, ``(query, community) -> similarities``: ``query`` is a sparse
-``b x items`` matrix (one row per person asking), ``community`` a sparse ``users x items``
-matrix, and the answer a dense ``b x users`` array. A stored entry means "rated"; its value is
+``b x items`` matrix (one row per person asking), ``community`` a :class:`Community` (the
+``users x items`` values, kept also item-major so products need no transposition), and the
+answer a dense ``b x users`` array. A stored entry means "rated"; its value is
 whatever the registered measure asks for (raw ratings, ratings minus the person's mean, or
 ratings minus the baseline ``b_ui``). Nothing here ever builds a ``users x users`` matrix:
 callers pass a handful of query rows at a time.
@@ -24,7 +25,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 from recommender.errors import ConfigurationError
 
 Values = Literal["raw", "mean_centred", "baseline_residual", "binary"]
-SimilarityFunction = Callable[[sp.csr_matrix, sp.csr_matrix], np.ndarray]
+SimilarityFunction = Callable[[sp.csr_matrix, "Community"], np.ndarray]
 
 
 def _pattern(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -49,12 +50,42 @@ def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return out
 
 
-def overlap(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
+@dataclass(frozen=True)
+class Community:
+    """The people compared against, as ``rows`` (users x items) and item-major copies.
+
+    ``by_item`` is ``rows`` transposed (items x users, CSR), ``by_item_rated`` its pattern and
+    ``by_item_squared`` its squared values: the right-hand sides of every product below.
+    """
+
+    rows: sp.csr_matrix
+    by_item: sp.csr_matrix
+    by_item_rated: sp.csr_matrix
+    by_item_squared: sp.csr_matrix
+    sizes: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows: sp.csr_matrix) -> Community:
+        by_item = rows.T.tocsr()
+        return cls(rows, by_item, _pattern(by_item), _squared(by_item), np.diff(rows.indptr))
+
+
+def overlap(query: sp.csr_matrix, community: Community) -> np.ndarray:
     """How many items both people rated: ``|I_x \\cap I_y|``."""
-    return _dense(_pattern(query) @ _pattern(community).T)
+    return _dense(_pattern(query) @ community.by_item_rated)
 
 
-def cosine(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
+def _corated_sums(
+    query: sp.csr_matrix, community: Community
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``sum x y``, ``sum x^2`` and ``sum y^2`` over the co-rated items ``C``."""
+    products = _dense(query @ community.by_item)
+    query_energy = _dense(_squared(query) @ community.by_item_rated)
+    community_energy = _dense(_pattern(query) @ community.by_item_squared)
+    return products, query_energy, community_energy
+
+
+def cosine(query: sp.csr_matrix, community: Community) -> np.ndarray:
     """Cosine of the full rating vectors, unrated items counting as 0 (the textbook measure).
 
     .. math::  s(x, y) = \\frac{\\sum_{i \\in C} x_i y_i}
@@ -64,10 +95,10 @@ def cosine(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
     over everything each person rated, two people who agree on their few shared items but rated
     many others score low.
     """
-    return np.asarray(cosine_similarity(query, community, dense_output=True))
+    return np.asarray(cosine_similarity(query, community.rows, dense_output=True))
 
 
-def corated_cosine(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
+def corated_cosine(query: sp.csr_matrix, community: Community) -> np.ndarray:
     """Cosine restricted to the items both people rated.
 
     .. math::  s(x, y) = \\frac{\\sum_{i \\in C} x_i y_i}
@@ -76,13 +107,11 @@ def corated_cosine(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray
     On mean-centred values this is Pearson correlation; on baseline residuals it is Surprise's
     ``pearson_baseline``. Each of the three sums is one sparse product.
     """
-    products = _dense(query @ community.T)
-    query_energy = _dense(_squared(query) @ _pattern(community).T)
-    community_energy = _dense(_pattern(query) @ _squared(community).T)
+    products, query_energy, community_energy = _corated_sums(query, community)
     return _safe_divide(products, np.sqrt(query_energy * community_energy))
 
 
-def msd(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
+def msd(query: sp.csr_matrix, community: Community) -> np.ndarray:
     """Inverse mean squared difference over the items both rated (Surprise's ``msd``).
 
     .. math::  s(x, y) = \\frac{1}{1 + \\frac{1}{|C|} \\sum_{i \\in C} (x_i - y_i)^2}
@@ -91,22 +120,20 @@ def msd(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
     ``sum x^2 + sum y^2 - 2 sum x y`` over ``C``.
     """
     counts = overlap(query, community)
-    products = _dense(query @ community.T)
-    query_energy = _dense(_squared(query) @ _pattern(community).T)
-    community_energy = _dense(_pattern(query) @ _squared(community).T)
+    products, query_energy, community_energy = _corated_sums(query, community)
     squared_difference = np.maximum(query_energy + community_energy - 2.0 * products, 0.0)
     mean_squared_difference = _safe_divide(squared_difference, counts)
     return np.where(counts > 0, 1.0 / (1.0 + mean_squared_difference), 0.0)
 
 
-def jaccard(query: sp.csr_matrix, community: sp.csr_matrix) -> np.ndarray:
+def jaccard(query: sp.csr_matrix, community: Community) -> np.ndarray:
     """Share of items in common, ignoring the rating values.
 
     .. math::  s(x, y) = \\frac{|I_x \\cap I_y|}{|I_x \\cup I_y|}
     """
     counts = overlap(query, community)
     query_sizes = np.diff(query.indptr)[:, None]
-    community_sizes = np.diff(community.indptr)[None, :]
+    community_sizes = community.sizes[None, :]
     return _safe_divide(counts, query_sizes + community_sizes - counts)
 
 
@@ -138,6 +165,12 @@ SIMILARITIES: dict[str, Similarity] = {
             corated_cosine,
             "baseline_residual",
             "Pearson correlation of baseline residuals on co-rated items",
+        ),
+        Similarity(
+            "cosine_binary",
+            cosine,
+            "binary",
+            "cosine of rated/not-rated vectors (implicit feedback)",
         ),
         Similarity("msd", msd, "raw", "inverse mean squared difference on co-rated items"),
         Similarity("jaccard", jaccard, "binary", "share of rated items in common"),
