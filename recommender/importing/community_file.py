@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +40,13 @@ class NotACommunityError(RatingsImportError):
     """The file is one person's export, not a community (``inspect`` then reads it as such)."""
 
 
-#: Text ids stored compactly (pandas' future default ``str`` dtype, Arrow-backed).
-ID_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+try:  # Arrow makes text ids compact and casts integer ids fast; pandas works without it.
+    import pyarrow as pa
+except ImportError:  # pragma: no cover - depends on the installation
+    pa = None
+
+#: Text ids: pandas' ``str`` dtype (its default from pandas 3), Arrow-backed when available.
+ID_DTYPE = pd.StringDtype("pyarrow" if pa is not None else "python", na_value=np.nan)
 
 
 def read_community(
@@ -120,10 +126,11 @@ def _read_source(
     if scale is None or rated.empty:
         raise RatingsImportError(_nothing_usable(report), path=source.origin)
     rated = rows.drop_duplicates(rated, ["user", "item"], report)
+    user_ids, item_ids = _text_ids(rated["user"], rated["item"])
     ratings = pd.DataFrame(
         {
-            "user": _ids(rated["user"]),
-            "item": _ids(rated["item"]),
+            "user": user_ids,
+            "item": item_ids,
             "rating": rated["rating"].to_numpy(dtype="float64"),
         }
     )
@@ -140,13 +147,24 @@ def _read_source(
     return community, report
 
 
-def _ids(column: pd.Series) -> np.ndarray | pd.Series:
-    """Ids as text (stripped), whatever dtype the reader produced."""
+def _ids(column: pd.Series) -> pd.Series:
+    """Ids as text, whatever dtype the reader produced (integers are cast by Arrow, in C++)."""
+    if pa is not None and pd.api.types.is_integer_dtype(column.dtype):
+        text = pa.array(column.to_numpy()).cast(pa.large_string())
+        return pd.Series(pd.array(text, dtype=ID_DTYPE))
     if isinstance(column.dtype, pd.CategoricalDtype):
         categories = column.cat.categories.astype(str).str.strip()
         codes = column.cat.codes.to_numpy()
         return pd.Series(pd.array(categories.to_numpy()[codes], dtype=ID_DTYPE))
     return pd.Series(pd.array(column.astype(str).str.strip().to_numpy(), dtype=ID_DTYPE))
+
+
+def _text_ids(users: pd.Series, items: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Both id columns as text, converted side by side (Arrow releases the GIL)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        user_ids = pool.submit(_ids, users)
+        item_ids = pool.submit(_ids, items)
+        return user_ids.result(), item_ids.result()
 
 
 def _describe(report: ImportReport, layout: Layout, spec: formats.FormatSpec) -> None:

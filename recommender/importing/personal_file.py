@@ -132,7 +132,7 @@ def _read(
         if companion.resolve() != path.resolve():
             extra, extra_spec = _read_export(companion, origin, ImportReport(path=companion))
             if extra_spec.list_kind is not None:
-                table = pd.concat([table, extra], ignore_index=True)
+                table = reading.concat_rows([table, extra])
             else:
                 report.warn(f"{name} in the export was not recognised and was ignored")
     index = ItemIndex(community) if community is not None else None
@@ -191,7 +191,7 @@ def _classify(frame: pd.DataFrame, spec: formats.FormatSpec, report: ImportRepor
         raise RatingsImportError("has no ratings on a scale Kindred knows.", path=report.path)
     report.scale = scale
     rated = rated.assign(list_kind="rated")
-    return _rows_for_matching(pd.concat([rated, listed], ignore_index=True), spec)
+    return _rows_for_matching(reading.concat_rows([rated, listed]), spec)
 
 
 def _rows_for_matching(frame: pd.DataFrame, spec: formats.FormatSpec) -> pd.DataFrame:

@@ -34,6 +34,7 @@ CHUNK_ROWS = 2_000_000
 CHUNKED_ABOVE_BYTES = 64 * 1024**2
 LINE_MAP_BELOW_BYTES = 64 * 1024**2
 MAX_LENIENT_ROWS = 10_000
+_PLAIN_INTEGER = re.compile(r"0|[1-9][0-9]{0,17}")
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
 
@@ -57,6 +58,23 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], None]
 CancelCheck = Callable[[], bool]
+
+
+def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack row tables; empty ones are left out so they cannot decide the column types.
+
+    pandas warns (FutureWarning) that all-NA columns will count towards the result's dtypes in
+    a future version; for these tables either behaviour is right (an all-empty column stays
+    empty), so that one warning is silenced here instead of failing the import.
+    """
+    kept = [frame for frame in frames if len(frame)] or frames[:1]
+    if len(kept) == 1:
+        return kept[0].reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=".*empty or all-NA entries", category=FutureWarning
+        )
+        return pd.concat(kept, ignore_index=True)
 
 
 def _parser_options(layout: Layout) -> tuple[dict, Callable[[int], int]]:
@@ -93,6 +111,8 @@ def read_table(
     width = column_of(widest - 1) + 1
     columns = {role: column_of(position) for role, position in roles.items()}
     extra_columns = [column_of(position) for position in range(layout.n_fields, widest)]
+    if id_dtype == "category" and _integer_ids(layout, roles):
+        id_dtype = "int64"  # parsed fastest; turned into text ids by the caller
     dtypes = {column: _dtype_of(role, numeric_roles, id_dtype) for role, column in columns.items()}
     dtypes.update({column: str for column in extra_columns})
     frame, bad_records, encoding = _read_with_fallbacks(
@@ -109,7 +129,7 @@ def read_table(
     if bad_records:
         lenient = _read_lenient(path, encoding, layout, bad_records, line_of, columns, report)
         if lenient is not None:
-            frame = pd.concat([frame, lenient], ignore_index=True)
+            frame = concat_rows([frame, lenient])
     report.rows_read = len(frame)
     return frame
 
@@ -129,6 +149,13 @@ def _warn_extra_fields(
                 f" its first {n_fields} were read"
             )
     return frame.drop(columns=extra)
+
+
+def _integer_ids(layout: Layout, roles: dict[str, int]) -> bool:
+    """True when the sampled user and item ids are plain integers (no sign, no leading 0)."""
+    positions = [roles[role] for role in ("user", "item") if role in roles]
+    cells = [row[p] for row in layout.rows for p in positions if p < len(row)]
+    return bool(cells) and all(_PLAIN_INTEGER.fullmatch(cell) for cell in cells)
 
 
 def _dtype_of(role: str, numeric_roles: tuple[str, ...], id_dtype: str) -> object:
@@ -151,23 +178,28 @@ def _read_with_fallbacks(
 ) -> tuple[pd.DataFrame, dict[int, int], str]:
     """Typed read; on a non-number, text read; on a decoding error, a Western code page."""
     encoding = layout.encoding
-    for attempt in range(3):
+    decoding_attempts = 0
+    for _ in range(6):
         try:
             frame, bad = _read_all(
                 path, layout, options, width, dtypes, encoding, size, progress, cancel
             )
             return frame, bad, encoding
         except UnicodeDecodeError:
-            western = attempt == 2 or encoding in ("latin-1", "cp1252")
+            decoding_attempts += 1
+            western = decoding_attempts > 1 or encoding in ("latin-1", "cp1252")
             encoding = "latin-1" if western else "cp1252"
             report.warn(f"The file is not entirely {layout.encoding}; it was read as {encoding}.")
             report.encoding = encoding
         except ValueError as error:
-            if "could not convert" not in str(error) and "invalid literal" not in str(error):
+            # A typed column met a value of another kind: integer ids become text ids first,
+            # then numbers become text, so the bad cells can be reported row by row.
+            if "int64" in dtypes.values():
+                dtypes = {c: ("category" if d == "int64" else d) for c, d in dtypes.items()}
+            elif "float64" in dtypes.values():
+                dtypes = {c: (str if d == "float64" else d) for c, d in dtypes.items()}
+            else:
                 raise _parse_error(path, error) from error
-            dtypes = {
-                column: (str if dtype == "float64" else dtype) for column, dtype in dtypes.items()
-            }
     raise RatingsImportError("cannot be decoded as text.", path=path)
 
 
@@ -246,7 +278,7 @@ def _concat(chunks: list[pd.DataFrame], dtypes: dict) -> pd.DataFrame:
             )
             for chunk in chunks:
                 chunk[column] = chunk[column].cat.set_categories(categories)
-    return pd.concat(chunks, ignore_index=True)
+    return concat_rows(chunks)
 
 
 def _parse_error(path: Path, error: Exception) -> RatingsImportError:

@@ -37,7 +37,14 @@ def numeric_ratings(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def _missing(column: pd.Series) -> pd.Series:
     missing = column.isna()
-    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories
+        blank = categories[categories.astype(str).str.strip() == ""]
+        return (missing | column.isin(blank)).astype(bool) if len(blank) else missing
+    if column.dtype == object or (
+        pd.api.types.is_string_dtype(column.dtype)
+        and not isinstance(column.dtype, pd.CategoricalDtype)
+    ):
         missing |= column.astype("string").str.strip().fillna("") == ""
     return missing.astype(bool)
 
@@ -52,56 +59,67 @@ def validate(
     """Split rows into (rated, implicit) and report the skipped ones.
 
     Returns the rated rows with a float ``rating``, the rows whose rating means "not rated",
-    and the scale (given, else inferred from the valid ratings; None when none fits).
+    and the scale (given, else inferred from the valid ratings; None when none fits). Rows are
+    judged with boolean masks; reason sentences are only written for the bad rows.
     """
-    frame = frame[~blank_rows(frame, [*id_roles, "rating"])]
+    blank = blank_rows(frame, [*id_roles, "rating"]).to_numpy()
+    if blank.any():
+        frame = frame[~blank]
     ratings, not_number = numeric_ratings(frame)
-    reasons = pd.Series("", index=frame.index, dtype=object)
-    for role in reversed(id_roles):
-        reasons[_missing(frame[role]).to_numpy()] = (
-            f"missing {role} id" if role in ("user", "item") else f"missing {role}"
-        )
-    missing_rating = ratings.isna() & ~not_number
-    reasons[(missing_rating & (reasons == "")).to_numpy()] = "missing rating"
-    bad_text = not_number & (reasons == "")
-    if bad_text.any():
-        raw = frame["rating"].astype("string")
-        reasons[bad_text.to_numpy()] = (
-            "rating '" + raw[bad_text].str.slice(0, 40) + "' is not a number"
-        )
-    implicit = (ratings == 0) & (reasons == "")
-    if not zero_means_unrated:
-        implicit &= False
-    usable = (reasons == "") & ~implicit
+    values = ratings.to_numpy()
+    problems: list[tuple[np.ndarray, str]] = []  # (mask, reason), first match wins
+    for role in id_roles:
+        reason = f"missing {role} id" if role in ("user", "item") else f"missing {role}"
+        problems.append((_missing(frame[role]).to_numpy(), reason))
+    problems.append((np.isnan(values) & ~not_number.to_numpy(), "missing rating"))
+    problems.append((not_number.to_numpy(), "not a number"))
+    bad = np.zeros(len(frame), dtype=bool)
+    for mask, _ in problems:
+        bad |= mask
+    implicit = (values == 0) & ~bad if zero_means_unrated else np.zeros(len(frame), dtype=bool)
+    usable = ~bad & ~implicit
     if scale is None:
         scale = infer_scale(ratings[usable])
     if scale is not None:
         low, high = scale
-        outside = usable & ~((ratings >= low) & (ratings <= high))
-        if outside.any():
-            shown = ratings[outside].map(lambda value: f"{value:g}")
-            reasons[outside.to_numpy()] = (
-                "rating " + shown + f" is outside the scale {describe(scale)}"
-            )
+        outside = usable & ~((values >= low) & (values <= high))
+        problems.append((outside, "outside"))
     else:
-        reasons[usable.to_numpy()] = "no rating scale fits the values"
-    _report_skipped(frame, reasons, report)
-    keep = (reasons == "") & ~implicit
-    rated = frame[keep.to_numpy()].copy()
-    rated["rating"] = ratings[keep].to_numpy()
+        problems.append((usable, "no rating scale fits the values"))
+    bad |= problems[-1][0]
+    if bad.any():
+        _report_skipped(frame, bad, problems, scale, report)
+    keep = ~bad & ~implicit
+    rated = frame[keep]
+    rated = rated.assign(rating=values[keep])
     report.implicit += int(implicit.sum())
-    return rated, frame[implicit.to_numpy()].copy(), scale
+    return rated, frame[implicit], scale
 
 
-def _report_skipped(frame: pd.DataFrame, reasons: pd.Series, report: ImportReport) -> None:
-    bad = reasons != ""
-    count = int(bad.sum())
-    if not count:
-        return
+def _report_skipped(
+    frame: pd.DataFrame,
+    bad: np.ndarray,
+    problems: list[tuple[np.ndarray, str]],
+    scale: Scale | None,
+    report: ImportReport,
+) -> None:
+    """Count every bad row; list the first ones with their line and reason."""
+    positions = np.flatnonzero(bad)
     room = max(MAX_LISTED_ROWS - len(report.skipped_rows), 0)
-    listed = frame.loc[bad.to_numpy(), "line"].head(room)
-    report.skip_many([int(line) for line in listed], list(reasons[bad].head(room)))
-    report.skipped += count - len(listed)
+    listed = positions[:room]
+    lines, reasons = [], []
+    for position in listed:
+        reason = next(text for mask, text in problems if mask[position])
+        if reason == "not a number":
+            shown = str(frame["rating"].iloc[position]).strip()[:40]
+            reason = f"rating '{shown}' is not a number"
+        elif reason == "outside" and scale is not None:
+            value = float(pd.to_numeric(frame["rating"].iloc[position], errors="coerce"))
+            reason = f"rating {value:g} is outside the scale {describe(scale)}"
+        lines.append(int(frame["line"].iloc[position]))
+        reasons.append(reason)
+    report.skip_many(lines, reasons)
+    report.skipped += len(positions) - len(listed)
 
 
 def timestamps(column: pd.Series) -> pd.Series:
