@@ -152,8 +152,12 @@ def bind_server(port: int) -> LocalServer:
         raise KindredError(f"cannot listen on 127.0.0.1 port {port}: {reason}.") from error
 
 
-def start_app(server: LocalServer, data_directory: Path) -> None:
-    """Open the workspace, fit the model, and serve the app on ``server``."""
+def start_app(server: LocalServer, data_directory: Path) -> str:
+    """Open the workspace, fit the model, serve the app on ``server``; return the URL to open.
+
+    A person who has rated enough titles starts on their recommendations, anyone else on the
+    welcome page.
+    """
     from recommender.workspace import Workspace
     from ui import create_app
 
@@ -166,6 +170,8 @@ def start_app(server: LocalServer, data_directory: Path) -> None:
     app = create_app(config)
     workspace.warm_up()
     server.start(app)
+    start_page = "recommendations" if workspace.status()["enough_ratings"] else ""
+    return server.address.entry_url(start_page)
 
 
 def serve_until_signalled(data_directory: Path, port: int) -> int:
@@ -177,8 +183,8 @@ def serve_until_signalled(data_directory: Path, port: int) -> int:
     }
     server = bind_server(port)
     try:
-        start_app(server, data_directory)
-        print(f"Kindred running at {server.address.entry_url}", flush=True)
+        url = start_app(server, data_directory)
+        print(f"Kindred running at {url}", flush=True)
         while not stop.wait(0.5):
             pass
         log.info("stop signal received")
@@ -201,8 +207,7 @@ def run_window(data_directory: Path, port: int) -> int:
     def start_server() -> str:
         server = bind_server(port)
         servers.append(server)
-        start_app(server, data_directory)
-        return server.address.entry_url
+        return start_app(server, data_directory)
 
     signals = SignalWatcher(window.close)
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import logging
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -51,10 +52,12 @@ class ServerAddress:
         """The server's root URL without the token."""
         return f"http://{self.host_header}/"
 
-    @property
-    def entry_url(self) -> str:
-        """The URL a browser or the window opens first: the root with ``?token=...``."""
-        return f"{self.base_url}?token={self.token}"
+    def entry_url(self, path: str = "") -> str:
+        """The URL a browser or the window opens first: ``path`` with ``?token=...``.
+
+        The app trades the token for an HttpOnly cookie and redirects to the clean URL.
+        """
+        return f"{self.base_url}{path.lstrip('/')}?token={self.token}"
 
 
 class LocalServer:
@@ -70,13 +73,11 @@ class LocalServer:
     """
 
     def __init__(self, port: int = 0, host: str = LOOPBACK_HOST) -> None:
+        """Bind ``host:port`` now (raises ``OSError`` when that fails, leaving nothing open)."""
         self._token = secrets.token_urlsafe(32)
+        listening = bind_socket(host, port)
         self._waitress = waitress.create_server(
-            _not_ready_app,
-            host=host,
-            port=port,
-            threads=SERVER_THREADS,
-            ident="Kindred",
+            _not_ready_app, sockets=[listening], threads=SERVER_THREADS, ident="Kindred"
         )
         self.address = ServerAddress(
             host=str(self._waitress.effective_host),
@@ -134,6 +135,21 @@ class LocalServer:
             if dispatcher is not self._waitress:
                 dispatcher.close()
         self._waitress.close()
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port``, closed again if binding fails.
+
+    Binding here rather than inside waitress means a busy port costs nothing: waitress would
+    already have started its worker threads and left its socket open.
+    """
+    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listening.bind((host, port))
+    except OSError:
+        listening.close()
+        raise
+    return listening
 
 
 def _not_ready_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:

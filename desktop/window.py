@@ -8,7 +8,7 @@ window navigates to it.
 
 The window remembers its size and position in ``window.json`` in the data directory. Links to
 other sites open in the system browser: pywebview does that for ``target=_blank`` links, and a
-small script injected on every page load does it for ordinary links.
+request interceptor on the page does it for ordinary links (see ``install_link_guard``).
 """
 
 from __future__ import annotations
@@ -108,44 +108,63 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-class WindowBridge:
-    """The Python functions the pages may call as ``window.pywebview.api.<name>(...)``."""
+def should_open_externally(url: str, app_origin: str | None) -> bool:
+    """Whether a top-level navigation to ``url`` belongs in the system browser.
 
-    def __init__(self, app_origin: Callable[[], str | None]) -> None:
-        self._app_origin = app_origin
-
-    def open_external(self, url: str) -> bool:
-        """Open an http(s) URL of another site in the system browser; returns whether it did."""
-        if not isinstance(url, str):
-            return False
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            log.warning("refused to open a non-web link externally: %.200s", url)
-            return False
-        if f"{parts.scheme}://{parts.netloc}" == self._app_origin():
-            return False
-        log.info("opening in the system browser: %s://%s%s", parts.scheme, parts.netloc, parts.path)
-        return webbrowser.open(url, new=2)
+    Once the app is loaded, only pages of its own origin stay in the window; other web pages
+    go to the system browser; anything else (``file:``, ``javascript:``) goes nowhere.
+    """
+    parts = urlsplit(url)
+    if app_origin is None or f"{parts.scheme}://{parts.netloc}" == app_origin:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-EXTERNAL_LINKS_SCRIPT = """
-(function () {
-  if (window.__kindredExternalLinks) { return; }
-  window.__kindredExternalLinks = true;
-  document.addEventListener('click', function (event) {
-    var link = event.target.closest ? event.target.closest('a[href]') : null;
-    if (!link || event.defaultPrevented) { return; }
-    var target = new URL(link.href, window.location.href);
-    if ((target.protocol === 'http:' || target.protocol === 'https:') &&
-        target.origin !== window.location.origin) {
-      event.preventDefault();
-      if (window.pywebview && window.pywebview.api) {
-        window.pywebview.api.open_external(target.href);
-      }
-    }
-  }, true);
-})();
-"""
+def is_foreign_navigation(url: str, app_origin: str | None) -> bool:
+    """Whether a top-level navigation leaves the app (refused in the window)."""
+    if app_origin is None:
+        return False
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" != app_origin
+
+
+def open_in_system_browser(url: str) -> None:
+    """Hand ``url`` to the system browser without blocking the window."""
+    parts = urlsplit(url)
+    log.info("opening in the system browser: %s://%s%s", parts.scheme, parts.netloc, parts.path)
+    threading.Thread(target=webbrowser.open, args=(url, 2), daemon=True).start()
+
+
+def install_link_guard(native_window: object, app_origin: Callable[[], str | None]) -> object:
+    """Keep the window on the app: other sites open in the system browser, the rest is refused.
+
+    Done in Qt (a page-level request interceptor) rather than in page script, because the
+    app's Content-Security-Policy rightly forbids the ``eval``/``new Function`` that
+    pywebview's JavaScript bridge and ``evaluate_js`` need. Must run on the GUI thread;
+    returns the interceptor, which the caller keeps alive.
+    """
+    from qtpy.QtWebEngineCore import QWebEngineUrlRequestInfo
+    from qtpy.QtWebEngineCore import QWebEngineUrlRequestInterceptor
+
+    main_frame = QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame
+
+    class LinkGuard(QWebEngineUrlRequestInterceptor):
+        def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
+            if info.resourceType() != main_frame:
+                return
+            url = info.requestUrl().toString()
+            origin = app_origin()
+            if not is_foreign_navigation(url, origin):
+                return
+            info.block(True)
+            if should_open_externally(url, origin):
+                open_in_system_browser(url)
+            else:
+                log.warning("refused to open %.200s in the window", url)
+
+    guard = LinkGuard()
+    native_window.webview.page().setUrlRequestInterceptor(guard)
+    return guard
 
 
 def loading_page() -> str:
@@ -199,6 +218,7 @@ class KindredWindow:
         self._icon = icon
         self._app_origin: str | None = None
         self._window = None
+        self._link_guard: object | None = None
         self._started = threading.Event()
         self._closed = threading.Event()
         self.startup_failed = False
@@ -213,7 +233,6 @@ class KindredWindow:
         self._window = webview.create_window(
             WINDOW_TITLE,
             html=loading_page(),
-            js_api=WindowBridge(lambda: self._app_origin),
             width=geometry.width,
             height=geometry.height,
             x=geometry.x,
@@ -222,6 +241,7 @@ class KindredWindow:
             background_color=BACKGROUND_COLOUR,
             text_select=True,
         )
+        self._window.events.before_show += self._on_before_show
         self._window.events.loaded += self._on_loaded
         self._window.events.resized += self._on_resized
         self._window.events.moved += self._on_moved
@@ -260,11 +280,12 @@ class KindredWindow:
         self._app_origin = f"{parts.scheme}://{parts.netloc}"
         self._window.load_url(url)
 
+    def _on_before_show(self, window: object) -> None:
+        self._link_guard = install_link_guard(self._window.native, lambda: self._app_origin)
+
     def _on_loaded(self, window: object) -> None:
-        url = self._window.get_current_url() or ""
-        parts = urlsplit(url)
+        parts = urlsplit(self._window.get_current_url() or "")
         if parts.scheme in ("http", "https"):
-            self._window.evaluate_js(EXTERNAL_LINKS_SCRIPT)
             log.info("window loaded %s://%s%s", parts.scheme, parts.netloc, parts.path)
         else:
             log.info("window loaded the start-up page")

@@ -1,51 +1,19 @@
-"""Fixtures and helpers for the desktop tests: running ``python -m desktop`` as a subprocess.
-
-Every subprocess inherits the isolated ``KINDRED_DATA_DIR`` and XDG folders of the root
-conftest, and gets its own ``--log-dir`` so that a test can read what the launcher logged.
-"""
+"""Fixtures for the desktop tests (helpers for subprocesses are in ``launch_helpers``)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from launch_helpers import stop_process
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "package: builds the PyInstaller app (only with KINDRED_TEST_PACKAGE=1)"
     )
-
-
-def desktop_command(*arguments: str) -> list[str]:
-    """The command line that runs the launcher from the source tree with this Python."""
-    return [sys.executable, "-m", "desktop", *arguments]
-
-
-def subprocess_environment() -> dict[str, str]:
-    """The test's environment, with the repository importable and Python output unbuffered."""
-    environment = dict(os.environ)
-    environment["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(REPO_ROOT), environment.get("PYTHONPATH")) if part
-    )
-    environment["PYTHONUNBUFFERED"] = "1"
-    return environment
-
-
-def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
-    """Make sure a test's process and its process group are gone (after a failed assertion)."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):  # it exited between poll and kill
-            os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 
 from desktop import window
 from desktop.window import MINIMUM_SIZE
-from desktop.window import WindowBridge
 from desktop.window import WindowGeometry
 
 
@@ -48,27 +47,40 @@ def test_absurd_positions_are_dropped(tmp_path: Path) -> None:
     assert WindowGeometry.load(state_file) == WindowGeometry(900, 700, None, None)
 
 
-@pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    urls: list[str] = []
-    monkeypatch.setattr(window.webbrowser, "open", lambda url, new=0: urls.append(url) or True)
-    return urls
-
-
-def test_bridge_opens_other_sites_in_the_system_browser(opened: list[str]) -> None:
-    bridge = WindowBridge(lambda: "http://127.0.0.1:5000")
-    assert bridge.open_external("https://www.imdb.com/title/tt0111161/")
-    assert opened == ["https://www.imdb.com/title/tt0111161/"]
+APP = "http://127.0.0.1:5000"
 
 
 @pytest.mark.parametrize(
-    "url",
-    ["javascript:alert(1)", "file:///etc/passwd", "http://127.0.0.1:5000/ratings", "", 42],
+    ("url", "external", "foreign"),
+    [
+        ("https://www.imdb.com/title/tt0111161/", True, True),
+        ("http://letterboxd.com/film/x/", True, True),
+        ("http://127.0.0.1:5000/recommendations", False, False),
+        ("http://127.0.0.1:5001/", True, True),
+        ("file:///etc/passwd", False, True),
+        ("javascript:alert(1)", False, True),
+    ],
 )
-def test_bridge_refuses_everything_else(opened: list[str], url: object) -> None:
-    bridge = WindowBridge(lambda: "http://127.0.0.1:5000")
-    assert bridge.open_external(url) is False  # type: ignore[arg-type]
-    assert opened == []
+def test_links_leave_the_window_only_for_other_web_sites(
+    url: str, external: bool, foreign: bool
+) -> None:
+    assert window.should_open_externally(url, APP) is external
+    assert window.is_foreign_navigation(url, APP) is foreign
+
+
+def test_before_the_app_loads_nothing_is_redirected() -> None:
+    assert not window.should_open_externally("https://example.org/", None)
+    assert not window.is_foreign_navigation("data:text/html,loading", None)
+
+
+def test_the_system_browser_gets_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(window.webbrowser, "open", lambda url, new=0: opened.append(url))
+    window.open_in_system_browser("https://www.imdb.com/")
+    for thread in window.threading.enumerate():
+        if thread is not window.threading.current_thread() and thread.daemon:
+            thread.join(5)
+    assert opened == ["https://www.imdb.com/"]
 
 
 def test_loading_page_shows_the_icon_and_a_message() -> None:

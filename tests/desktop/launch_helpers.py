@@ -1,0 +1,42 @@
+"""Helpers for running ``python -m desktop`` as a subprocess in tests.
+
+Every subprocess inherits the isolated ``KINDRED_DATA_DIR`` and XDG folders of the root
+conftest; tests give it its own ``--log-dir`` so that they can read what the launcher logged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def desktop_command(*arguments: str) -> list[str]:
+    """The command line that runs the launcher from the source tree with this Python."""
+    return [sys.executable, "-m", "desktop", *arguments]
+
+
+def subprocess_environment() -> dict[str, str]:
+    """The test's environment, with the repository importable and Python output unbuffered."""
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(REPO_ROOT), environment.get("PYTHONPATH")) if part
+    )
+    environment["PYTHONUNBUFFERED"] = "1"
+    return environment
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Make sure a test's process and its process group are gone (after a failed assertion)."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):  # it exited between poll and kill
+            os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout)
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
