@@ -58,6 +58,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "gameid",
         "animeid",
         "titleid",
+        "id",
     ),
     "rating": (
         "rating",

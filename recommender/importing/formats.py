@@ -165,6 +165,10 @@ def _generic(layout: Layout, path: Path) -> FormatSpec:
         roles = roles_from_values(layout.rows, layout.n_fields)
         if layout.n_fields >= 3 and "rating" in roles and _looks_like_title_year(layout, roles):
             roles = {"title": 0, "year": 1, "rating": roles["rating"]}
+    if layout.has_header and "rating" in roles and "item" not in roles and "title" not in roles:
+        free = [p for p in range(layout.n_fields) if p not in roles.values()]
+        if free:
+            roles["item"] = free[0]  # an unnamed first column beside a rating: the item
     if "rating" not in roles:
         raise RatingsImportError("has no column that looks like ratings.", path=path)
     if "item" not in roles and "title" not in roles:

@@ -226,8 +226,10 @@ def _match_one(row, index: ItemIndex | None) -> Match:
         if own is None and row.title:
             own = f"{row.title} ({year})" if year is not None else str(row.title)
         return Match(own, "export id") if own else Match(None, "no id or title")
+    key = row.key if isinstance(row.key, str) else None
+    generic_imdb = row.format == "generic" and key is not None and key.lower().startswith("tt")
     return index.match(
-        imdb_id=row.key if row.format == "imdb" else None,
+        imdb_id=key if row.format == "imdb" or generic_imdb else None,
         goodreads_id=row.key if row.format == "goodreads" else None,
         isbns=(clean_isbn(row.isbn), clean_isbn(row.isbn13)),
         item=row.key if row.format == "generic" else None,

@@ -134,6 +134,8 @@ def test_generic_personal_files(write, films):
     personal, report = read_personal(write("mine.csv", "item,rating\n50,4\n6,2.5\nzzz,3\n"), films)
     assert report.format == "generic"
     assert personal.as_dict() == {"50": 4.0, "6": 2.5}
+    personal, _ = read_personal(write("tt.csv", "id;score\ntt0114814;4,5\n"), films)
+    assert personal.as_dict() == {"50": 4.5}
     titled = "title,year,rating\nUsual Suspects, The,1995,5\n"
     personal, _ = read_personal(
         write("t.csv", '"title","year","rating"\n"Usual Suspects, The",1995,5\n'), films
