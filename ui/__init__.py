@@ -18,6 +18,7 @@ from ui import errors
 from ui import formatting
 from ui import security
 from ui.context import WORKSPACE_EXTENSION
+from ui.views import about
 from ui.views import catalogue
 from ui.views import items
 from ui.views import people
@@ -71,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ratings.blueprint,
         items.blueprint,
         people.blueprint,
+        about.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -110,8 +110,10 @@ class Recorder:
         return [url for url in self.requests if urlsplit(url).hostname != "127.0.0.1"]
 
 
-def open_page(browser, width: int = 1280, height: int = 800):
-    context = browser.new_context(viewport={"width": width, "height": height})
+def open_page(browser, width: int = 1280, height: int = 800, color_scheme: str = "light"):
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, color_scheme=color_scheme
+    )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     recorder = Recorder()
@@ -245,7 +247,9 @@ def test_stars_work_from_the_keyboard(live_server: LiveServer, workspace: Worksp
     assert_clean(recorder)
 
 
-@pytest.mark.parametrize("path", ["/", "/catalogue", "/recommendations", "/ratings", "/people"])
+@pytest.mark.parametrize(
+    "path", ["/", "/catalogue", "/recommendations", "/ratings", "/people", "/about"]
+)
 def test_readable_at_800_by_600(
     live_server: LiveServer, workspace: Workspace, browser, path
 ) -> None:
@@ -258,6 +262,33 @@ def test_readable_at_800_by_600(
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 800×600"
         if path == "/recommendations":
             screenshot(page, "05-recommendations-800x600")
+        assert_clean(recorder)
+    finally:
+        context.close()
+
+
+def rgb(css_colour: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", css_colour)[:3])
+
+
+def test_follows_the_dark_preference_and_shows_keyboard_focus(
+    live_server: LiveServer, browser
+) -> None:
+    context, page, recorder = open_page(browser, color_scheme="dark")
+    try:
+        page.goto(live_server.url(f"/catalogue?token={live_server.token}"))
+        background = rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+        text = rgb(page.evaluate("getComputedStyle(document.body).color"))
+        assert sum(background) < 150 < sum(text), (background, text)
+
+        page.keyboard.press("Tab")
+        skip = page.get_by_role("link", name="Skip to content")
+        expect(skip).to_be_focused()
+        assert skip.bounding_box()["x"] >= 0, "the skip link shows when focused"
+        page.keyboard.press("Tab")
+        focused_outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert focused_outline == "solid"
+        screenshot(page, "07-dark-catalogue")
         assert_clean(recorder)
     finally:
         context.close()

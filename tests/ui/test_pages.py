@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import re
 
@@ -11,11 +13,11 @@ from flask.testing import FlaskClient
 from uitest_support import HOSTILE_TITLES
 from uitest_support import Person
 
-PAGES = ["/", "/catalogue", "/recommendations", "/ratings", "/people"]
+PAGES = ["/", "/catalogue", "/recommendations", "/ratings", "/people", "/about"]
 
 
-def page_text(client: FlaskClient, url: str, status: int = 200) -> str:
-    response = client.get(url)
+def page_text(client: FlaskClient, url: str, status: int = 200, **kwargs) -> str:
+    response = client.get(url, **kwargs)
     assert response.status_code == status, response.data[:500]
     assert response.mimetype == "text/html"
     return response.get_data(as_text=True)
@@ -231,3 +233,62 @@ def test_hostile_titles_render_as_text_on_every_page(hostile_app: Flask, url: st
     if url in ("/recommendations", "/items/h1", "/catalogue?q=img"):
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert HOSTILE_TITLES["h4"] not in html  # "&" is escaped too
+
+
+def test_my_ratings_search(client: FlaskClient, person: Person, workspace) -> None:
+    first, second = workspace.catalogue(per_page=2)["items"]
+    person.rate(first["item"], 2.0)
+    person.rate(second["item"], 4.5)
+    word = first["title"].split()[0]
+    html = page_text(client, "/ratings", query_string={"q": word})
+    assert f'data-item="{first["item"]}"' in html
+    assert "matching" in html and "Show all" in html
+    answer = client.get("/api/ratings", query_string={"q": word}).json
+    assert answer["total"] == 2
+    assert first["item"] in [item["item"] for item in answer["items"]]
+    assert all(word.casefold() in item["title"].casefold() for item in answer["items"])
+    nothing = page_text(client, "/ratings?q=zzzqqqxx")
+    assert "None of your ratings matches." in nothing
+
+
+def test_my_ratings_export_as_csv(hostile_app: Flask) -> None:
+    client = hostile_app.test_client()
+    csrf = {"X-CSRF-Token": hostile_app.config["CSRF_TOKEN"]}
+    for item, rating in [("h1", 4.5), ("h4", 2.0)]:
+        client.post("/api/ratings", json={"item": item, "rating": rating}, headers=csrf)
+    response = client.get("/ratings/export.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="kindred-ratings-hostile-itesti-community.csv"'
+    )
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [(r["item"], r["title"], r["rating"]) for r in rows] == [
+        ("h4", "Plain & Simple", "2.0"),
+        ("h1", "<img src=x onerror=alert(1)>", "4.5"),
+    ]
+    assert all(r["rated_at"] for r in rows)
+
+
+def test_export_defuses_spreadsheet_formulas(client: FlaskClient, workspace, monkeypatch) -> None:
+    rated = [
+        {"item": "x", "title": "=HYPERLINK(1)", "year": None, "my_rating": 3.0, "rated_at": "t"}
+    ]
+    monkeypatch.setattr(workspace, "my_ratings", lambda: rated)
+    text = client.get("/ratings/export.csv").get_data(as_text=True)
+    assert text.splitlines()[1] == "x,'=HYPERLINK(1),,3.0,t"
+
+
+def test_about_says_where_data_lives_and_what_kindred_is_built_with(
+    client: FlaskClient, workspace
+) -> None:
+    html = page_text(client, "/about")
+    assert f"<code>{workspace.data_dir}</code>" in html
+    assert "Kindred 0.1.0" in html
+    assert "people and their ratings are simulated" in html
+    assert '<th scope="row">Flask</th><td>the local web app</td><td>BSD-3-Clause</td>' in html
+    assert "LGPL-3.0" in html
+    about = client.get("/api/about").json
+    assert about["data_dir"] == str(workspace.data_dir)
+    flask_row = next(row for row in about["third_party"] if row["name"] == "Flask")
+    assert flask_row["version"] == "3.1.3"

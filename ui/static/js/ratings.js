@@ -16,7 +16,7 @@
   }
 
   async function redraw() {
-    const ratings = await Kindred.api("GET", "/api/ratings");
+    const ratings = await Kindred.api("GET", `/api/ratings${window.location.search}`);
     list.replaceChildren(...ratings.items.map(row));
     document.querySelector("[data-ratings-empty]").hidden = ratings.count > 0;
     const plural = ratings.count === 1 ? "" : "s";
