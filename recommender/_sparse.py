@@ -138,7 +138,7 @@ def _spread(values: np.ndarray) -> float:
     if len(values) < 2:
         return 1.0
     std = float(values.std())
-    return std if std > 0 else 1.0
+    return std if std > 1e-9 else 1.0
 
 
 def build_rating_matrix(
@@ -162,9 +162,10 @@ def build_rating_matrix(
     item_entries = np.argsort(item_rows, kind="stable")
     item_indptr = np.concatenate(([0], np.cumsum(np.bincount(item_rows, minlength=n_items))))
     user_mean = np.bincount(user_of_entry, weights=values, minlength=n_users) / user_counts
-    squares = np.bincount(user_of_entry, weights=values**2, minlength=n_users) / user_counts
-    user_std = np.sqrt(np.maximum(squares - user_mean**2, 0.0))
-    user_std = np.where((user_std > 1e-12) & (user_counts > 1), user_std, 1.0)
+    deviations = values - user_mean[user_of_entry]
+    variance = np.bincount(user_of_entry, weights=deviations**2, minlength=n_users) / user_counts
+    user_std = np.sqrt(variance)
+    user_std = np.where((user_std > 1e-9) & (user_counts > 1), user_std, 1.0)
     baseline = fit_baseline(
         user_of_entry,
         item_rows,
