@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Flask
 
+from recommender.datadir import resolve_data_dir
+from recommender.workspace import Workspace
 from ui import errors
 from ui import formatting
 from ui import security
@@ -78,9 +80,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _open_workspace(data_dir: str | Path | None) -> Any:
-    """Open the person's workspace in ``data_dir`` (the default data directory when None)."""
-    from recommender.datadir import resolve_data_dir
-    from recommender.workspace import Workspace
+def _open_workspace(data_dir: str | Path | None) -> Workspace:
+    """Open the person's workspace in ``data_dir`` (the default data directory when None).
 
+    The app then owns it: whoever created the app closes it with
+    ``app.extensions["kindred.workspace"].close()`` when the server stops.
+    """
     return Workspace(resolve_data_dir(data_dir))

@@ -178,6 +178,7 @@ const Kindred = (() => {
       pendingSaves.delete(item);
       fieldset.classList.add("saving");
       rate(item, Number(radio.value))
+        .then((updated) => toast(`Saved: ${updated.title}, ${starsText(updated.my_rating)}.`))
         .catch((error) => { showError(error); })
         .finally(() => fieldset.classList.remove("saving"));
     }, SAVE_DELAY_MS));
