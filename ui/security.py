@@ -15,12 +15,14 @@ Checks run before every request, in this order:
 Every response carries a strict Content-Security-Policy (scripts, styles and images only from
 the app itself; no inline script; no framing), ``X-Frame-Options: DENY``,
 ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer`` and
-``Cache-Control: no-store``. Refusals are short plain-text sentences.
+``Cache-Control: no-store``; static files get their type from `STATIC_TYPES`, not the system.
+Refusals are short plain-text sentences.
 """
 
 from __future__ import annotations
 
 import hmac
+from pathlib import PurePosixPath
 from urllib.parse import urlencode
 from urllib.parse import urlsplit
 
@@ -56,6 +58,17 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
+}
+
+
+# The types of the files in ui/static, fixed here rather than guessed from the system: with
+# nosniff, a script served under a wrong type (a corrupted Windows registry) would not run.
+STATIC_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8",
 }
 
 
@@ -120,4 +133,8 @@ def _redirect_without_token(secret: str) -> Response:
 def _add_security_headers(response: Response) -> Response:
     for header, value in SECURITY_HEADERS.items():
         response.headers[header] = value
+    if request.endpoint == "static" and response.status_code == 200:
+        suffix = PurePosixPath(request.path).suffix.lower()
+        if suffix in STATIC_TYPES:
+            response.headers["Content-Type"] = STATIC_TYPES[suffix]
     return response

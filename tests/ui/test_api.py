@@ -206,3 +206,17 @@ def test_wrong_method_is_a_json_405(client: FlaskClient, csrf: dict[str, str]) -
     response = client.put("/api/ratings", json={}, headers=csrf)
     assert response.status_code == 405
     assert response.json == {"error": "That action is not allowed here."}
+
+
+def test_an_unexpected_failure_is_a_json_500_without_internals(
+    client: FlaskClient, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> dict:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(workspace, "status", broken)
+    response = client.get("/api/status")
+    assert response.status_code == 500
+    assert response.json == {
+        "error": "Something went wrong inside Kindred; the details are in its log."
+    }

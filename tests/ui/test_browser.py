@@ -317,4 +317,5 @@ def test_hostile_titles_show_literally_and_run_nothing(
     expect(page.get_by_role("heading", level=1)).to_have_text(HOSTILE_TITLES["h2"])
     page.goto(hostile_server.url("/catalogue"))
     expect(page.get_by_text(HOSTILE_TITLES["h3"], exact=True)).to_be_visible()
+    assert not [url for url in recorder.requests if urlsplit(url).path == "/x"], "<img> loaded"
     assert_clean(recorder)

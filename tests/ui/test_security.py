@@ -186,6 +186,29 @@ def test_static_files_cannot_escape_their_folder(client: FlaskClient, url: str) 
     assert b"create_app" not in response.data and b"root:" not in response.data
 
 
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/static/js/kindred.js", "text/javascript; charset=utf-8"),
+        ("/static/kindred.css", "text/css; charset=utf-8"),
+        ("/static/star.svg", "image/svg+xml"),
+    ],
+)
+def test_static_files_have_fixed_types(client: FlaskClient, path: str, content_type: str) -> None:
+    with client.get(path) as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == content_type
+
+
+def test_a_body_over_the_size_limit_is_refused(client: FlaskClient, csrf: dict[str, str]) -> None:
+    too_big = b"x" * (16 * 1024 * 1024 + 1)
+    response = client.post(
+        "/api/ratings", data=too_big, content_type="application/json", headers=csrf
+    )
+    assert response.status_code == 413
+    assert response.json == {"error": "That upload is too large."}
+
+
 @pytest.fixture
 def real_server(locked_app: Flask) -> Iterator[int]:
     """The locked app on a real loopback socket at a free port; shut down afterwards."""
