@@ -225,6 +225,7 @@ def test_my_ratings_delete_and_undo(live_server: LiveServer, workspace: Workspac
     expect(rows).to_have_count(2)
     rows.first.get_by_role("button", name=re.compile("^Delete")).click()
     expect(rows).to_have_count(1)
+    expect(rows.first.locator(".title a")).to_be_focused()  # keyboard users stay in the list
     expect(page.locator("[data-my-rating-count]")).to_have_text("1 rated")
     page.locator("[data-toast]").get_by_role("button", name="Undo").click()
     expect(rows).to_have_count(2)

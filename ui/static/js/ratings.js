@@ -15,9 +15,13 @@
         "Delete", el("span", { class: "visually-hidden" }, ` your rating for ${item.title}`)));
   }
 
-  async function redraw() {
+  /** Draw the list again; `focusIndex` puts keyboard focus on that row's title afterwards. */
+  async function redraw(focusIndex = null) {
     const ratings = await Kindred.api("GET", `/api/ratings${window.location.search}`);
     list.replaceChildren(...ratings.items.map(row));
+    if (focusIndex !== null && list.children.length) {
+      list.children[Math.min(focusIndex, list.children.length - 1)].querySelector(".title a").focus();
+    }
     document.querySelector("[data-ratings-empty]").hidden = ratings.count > 0;
     const plural = ratings.count === 1 ? "" : "s";
     const summary = document.querySelector("[data-ratings-summary]");
@@ -32,7 +36,10 @@
     Kindred.unrate(fieldset.dataset.rateItem, title).catch(Kindred.showError);
   });
 
-  document.addEventListener("kindred:unrated", () => { redraw().catch(Kindred.showError); });
+  document.addEventListener("kindred:unrated", (event) => {
+    const index = [...list.children].findIndex((li) => li.dataset.item === event.detail.item);
+    redraw(index >= 0 ? index : null).catch(Kindred.showError);
+  });
   document.addEventListener("kindred:rated", (event) => {
     // A restored (undone) rating is not in the list any more: draw it again.
     const shown = [...list.children].some((li) => li.dataset.item === event.detail.item);
