@@ -1,8 +1,8 @@
 """Kindred's web interface: a Flask app that shows a `Workspace` to a person.
 
-`create_app` is the only entry point (no module-level app). Views call `Workspace` methods
-only; they never touch storage or the engine directly, and every HTML page has a JSON twin
-under ``/api/...`` that the page's scripts use for in-place actions.
+`create_app` is the only entry point (no module-level app). Views get their data from
+`Workspace` methods; they never touch storage or the engine directly, and every HTML page has
+a JSON twin under ``/api/...`` that the page's scripts use for in-place actions.
 """
 
 from __future__ import annotations
@@ -58,8 +58,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.setdefault("CSRF_TOKEN", secrets.token_urlsafe(32))
     app.json.sort_keys = False
 
-    app.extensions[WORKSPACE_EXTENSION] = app.config["WORKSPACE"] or _open_workspace(
-        app.config["DATA_DIR"]
+    given = app.config["WORKSPACE"]
+    app.extensions[WORKSPACE_EXTENSION] = (
+        given if given is not None else _open_workspace(app.config["DATA_DIR"])
     )
 
     # Pages link to optional features (import) only when their blueprint is registered.

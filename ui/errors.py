@@ -21,7 +21,7 @@ from recommender.errors import KindredError
 logger = logging.getLogger(__name__)
 
 
-class NotFound(KindredError):
+class NotFoundError(KindredError):
     """Something the request names (an item, a community member) does not exist."""
 
 
@@ -40,8 +40,8 @@ def error_response(message: str, status: int) -> tuple[Response | str, int]:
 def init_app(app: Flask) -> None:
     """Register the error handlers on ``app``."""
 
-    @app.errorhandler(NotFound)
-    def not_found(error: NotFound):
+    @app.errorhandler(NotFoundError)
+    def not_found(error: NotFoundError):
         return error_response(str(error), 404)
 
     @app.errorhandler(KindredError)

@@ -220,3 +220,25 @@ def test_an_unexpected_failure_is_a_json_500_without_internals(
     assert response.json == {
         "error": "Something went wrong inside Kindred; the details are in its log."
     }
+
+
+def test_the_app_opens_its_own_workspace_in_the_data_dir(tmp_path: Path) -> None:
+    app = create_app({"DATA_DIR": str(tmp_path / "own")})
+    workspace = app.extensions["kindred.workspace"]
+    try:
+        assert workspace.data_dir == tmp_path / "own"
+        assert app.test_client().get("/api/status").json["community"]["is_demo"] is True
+    finally:
+        workspace.close()
+
+
+def test_without_a_data_dir_the_app_uses_kindred_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KINDRED_DATA_DIR", str(tmp_path / "from-environment"))
+    app = create_app()
+    workspace = app.extensions["kindred.workspace"]
+    try:
+        assert workspace.data_dir == tmp_path / "from-environment"
+    finally:
+        workspace.close()

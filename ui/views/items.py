@@ -8,7 +8,7 @@ from flask import render_template
 
 from recommender.errors import KindredError
 from ui.context import workspace
-from ui.errors import NotFound
+from ui.errors import NotFoundError
 
 blueprint = Blueprint("items", __name__)
 
@@ -18,7 +18,7 @@ def _item(item: str) -> dict:
     try:
         return workspace().item(item)
     except KindredError as error:
-        raise NotFound(str(error)) from error
+        raise NotFoundError(str(error)) from error
 
 
 @blueprint.get("/items/<path:item>")

@@ -11,7 +11,7 @@ from ui.context import item_from_body
 from ui.context import json_body
 from ui.context import text_argument
 from ui.context import workspace
-from ui.errors import NotFound
+from ui.errors import NotFoundError
 from ui.recommendation_filters import POOL_SIZE
 from ui.recommendation_filters import SORTS
 from ui.recommendation_filters import RecommendationFilters
@@ -40,7 +40,7 @@ def _recommendations() -> dict:
     except KindredError as error:
         if user is None:
             raise
-        raise NotFound(str(error)) from error
+        raise NotFoundError(str(error)) from error
     total = pages = None
     if filters.narrows:
         answer["items"], total = filters.apply(answer["items"])
