@@ -20,18 +20,31 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
 from desktop import paths
 from desktop.server import LocalServer
 from recommender.errors import KindredError
 
+if TYPE_CHECKING:
+    from recommender.workspace import Workspace
+
 log = logging.getLogger(__name__)
 
 LOG_FILE_BYTES = 1_000_000
 LOG_FILE_BACKUPS = 3
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Pass as ``extra=`` when the same sentence is printed for the person: it goes to the log file
+# only, so stderr does not say it twice.
+SHOWN_TO_PERSON = {"shown_to_person": True}
+
+
+def not_shown_to_person(record: logging.LogRecord) -> bool:
+    """Console filter: drop records whose message was already printed for the person."""
+    return not getattr(record, "shown_to_person", False)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,8 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="port to serve on (default: any free port)",
     )
     parser.add_argument("--data-dir", metavar="DIR", help="where your ratings are kept")
+    parser.add_argument(
+        "--community",
+        metavar="NAME",
+        help="start with this stored community selected (default: the demo community)",
+    )
     parser.add_argument("--log-dir", metavar="DIR", help="where the log files are written")
     parser.add_argument("--verbose", action="store_true", help="also log debug details")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a ratings export to import at start (IMDb, Letterboxd, Goodreads or a CSV)",
+    )
     return parser
 
 
@@ -94,6 +118,7 @@ def configure_logging(log_directory: Path, verbose: bool = False) -> Path | None
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(formatter)
+    console.addFilter(not_shown_to_person)
     root.addHandler(console)
     log_path = paths.log_file(log_directory)
     try:
@@ -133,12 +158,13 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         args.server_only = True
+    options = StartOptions(data_directory, args.port, args.community, args.file)
     try:
         if args.server_only:
-            return serve_until_signalled(data_directory, args.port)
-        return run_window(data_directory, args.port)
+            return serve_until_signalled(options)
+        return run_window(options)
     except KindredError as error:
-        log.error("%s", error)
+        log.error("%s", error, extra=SHOWN_TO_PERSON)
         print(f"Kindred: {error}", file=sys.stderr, flush=True)
         return 1
 
@@ -152,18 +178,32 @@ def bind_server(port: int) -> LocalServer:
         raise KindredError(f"cannot listen on 127.0.0.1 port {port}: {reason}.") from error
 
 
-def start_app(server: LocalServer, data_directory: Path) -> str:
-    """Open the workspace, fit the model, serve the app on ``server``; return the URL to open.
+@dataclass(frozen=True)
+class StartOptions:
+    """What the command line asks of the app: where, on which port, with what."""
+
+    data_directory: Path
+    port: int = 0
+    community: str | None = None
+    ratings_file: str | None = None
+
+
+def start_app(server: LocalServer, options: StartOptions) -> str:
+    """Open the workspace, import a file if given, fit the model, serve the app on ``server``;
+    return the URL to open.
 
     A person who has rated enough titles starts on their recommendations, anyone else on the
-    welcome page.
+    welcome page. An unknown community is a ``KindredError``; a file that cannot be imported
+    is reported and skipped, the app starts anyway.
     """
-    from recommender.workspace import Workspace
+    from recommender.commands.common import open_workspace
     from ui import create_app
 
-    workspace = Workspace(data_directory)
+    workspace = open_workspace(str(options.data_directory), options.community)
+    if options.ratings_file:
+        import_ratings_file(workspace, Path(options.ratings_file))
     config: dict[str, Any] = {
-        "DATA_DIR": str(data_directory),
+        "DATA_DIR": str(options.data_directory),
         "WORKSPACE": workspace,
         **server.app_config(),
     }
@@ -174,16 +214,41 @@ def start_app(server: LocalServer, data_directory: Path) -> str:
     return server.address.entry_url(start_page)
 
 
-def serve_until_signalled(data_directory: Path, port: int) -> int:
+def import_ratings_file(workspace: Workspace, path: Path) -> int:
+    """Rate every title of a personal export that matches the community; returns how many.
+
+    A file that cannot be read changes nothing and is reported in one sentence.
+    """
+    from recommender.errors import RatingsImportError
+    from recommender.importing import read_personal
+
+    try:
+        personal, _ = read_personal(path, workspace.community)
+    except RatingsImportError as error:
+        log.error("not imported: %s", error, extra=SHOWN_TO_PERSON)
+        print(f"Kindred: {path} was not imported: {error}", file=sys.stderr, flush=True)
+        return 0
+    for item, rating in personal.as_dict().items():
+        workspace.rate(item, rating)
+    log.info(
+        "imported %d rating(s) from %s (%d row(s) matched no title)",
+        len(personal.ratings),
+        path,
+        len(personal.unmatched),
+    )
+    return len(personal.ratings)
+
+
+def serve_until_signalled(options: StartOptions) -> int:
     """Server-only mode: print the URL once, serve until SIGINT/SIGTERM, exit 0."""
     stop = threading.Event()
     previous = {
         signum: signal.signal(signum, lambda signum, frame: stop.set())
         for signum in (signal.SIGINT, signal.SIGTERM)
     }
-    server = bind_server(port)
+    server = bind_server(options.port)
     try:
-        url = start_app(server, data_directory)
+        url = start_app(server, options)
         print(f"Kindred running at {url}", flush=True)
         while not stop.wait(0.5):
             pass
@@ -195,19 +260,19 @@ def serve_until_signalled(data_directory: Path, port: int) -> int:
     return 0
 
 
-def run_window(data_directory: Path, port: int) -> int:
+def run_window(options: StartOptions) -> int:
     """Window mode: show the window at once, start the server behind it, exit when closed."""
     from desktop.window import KindredWindow
     from desktop.window import prepare_qt_environment
 
     prepare_qt_environment()
-    window = KindredWindow(paths.window_state_file(data_directory), paths.icon_file())
+    window = KindredWindow(paths.window_state_file(options.data_directory), paths.icon_file())
     servers: list[LocalServer] = []
 
     def start_server() -> str:
-        server = bind_server(port)
+        server = bind_server(options.port)
         servers.append(server)
-        return start_app(server, data_directory)
+        return start_app(server, options)
 
     signals = SignalWatcher(window.close)
     try:

@@ -33,11 +33,11 @@ def run_self_test() -> int:
         with tempfile.TemporaryDirectory(prefix="kindred-self-test-") as temporary:
             titles = check_recommendations_page(Path(temporary))
     except SelfTestFailure as failure:
-        log.error("self-test failed: %s", failure)
+        log.error("self-test failed: %s", failure, extra={"shown_to_person": True})
         print(f"self-test failed: {failure}", file=sys.stderr, flush=True)
         return 1
     except Exception as error:
-        log.exception("self-test failed")
+        log.exception("self-test failed", extra={"shown_to_person": True})
         print(f"self-test failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
         return 1
     log.info("self-test ok; recommended %s", titles)

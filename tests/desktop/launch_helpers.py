@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import selectors
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 60
+# The one line --server-only prints: base URL, port, token.
+URL_LINE = re.compile(r"^Kindred running at (http://127\.0\.0\.1:(\d+)/)\?token=([\w-]+)$")
 
 
 def desktop_command(*arguments: str) -> list[str]:
@@ -40,3 +45,11 @@ def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
     for stream in (process.stdin, process.stdout, process.stderr):
         if stream is not None:
             stream.close()
+
+
+def first_line(process: subprocess.Popen, timeout: float = START_TIMEOUT_SECONDS) -> str:
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            raise AssertionError(f"no output within {timeout} s")
+    return process.stdout.readline().rstrip("\n")

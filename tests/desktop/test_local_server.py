@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.launcher import StartOptions
 from desktop.launcher import bind_server
 from desktop.launcher import start_app
 from desktop.server import LocalServer
@@ -20,7 +21,7 @@ from recommender.errors import KindredError
 def server(tmp_path: Path) -> Iterator[LocalServer]:
     local_server = bind_server(0)
     try:
-        start_app(local_server, tmp_path / "data")
+        start_app(local_server, StartOptions(tmp_path / "data"))
         yield local_server
     finally:
         local_server.shutdown()
@@ -77,7 +78,7 @@ def test_each_launch_gets_a_new_token() -> None:
 def test_shutdown_closes_the_port_and_stops_every_thread(tmp_path: Path) -> None:
     threads_before = set(threading.enumerate())
     local_server = bind_server(0)
-    start_app(local_server, tmp_path / "data")
+    start_app(local_server, StartOptions(tmp_path / "data"))
     port = local_server.address.port
     assert request(local_server, "/").status == 403
     local_server.shutdown()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import http.cookiejar
-import re
-import selectors
 import signal
 import socket
 import subprocess
@@ -13,11 +11,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from launch_helpers import URL_LINE
 from launch_helpers import desktop_command
+from launch_helpers import first_line
 from launch_helpers import subprocess_environment
-
-URL_LINE = re.compile(r"^Kindred running at (http://127\.0\.0\.1:(\d+)/)\?token=([\w-]+)$")
-START_TIMEOUT_SECONDS = 60
 
 
 def start_server_only(
@@ -33,14 +30,6 @@ def start_server_only(
     )
     processes.append(process)
     return process
-
-
-def first_line(process: subprocess.Popen, timeout: float = START_TIMEOUT_SECONDS) -> str:
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout):
-            pytest.fail(f"no output within {timeout} s")
-    return process.stdout.readline().rstrip("\n")
 
 
 def test_serves_the_printed_url_until_sigterm(

@@ -1,0 +1,101 @@
+"""What the launcher does before serving: the community to open and a file to import."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from launch_helpers import desktop_command
+from launch_helpers import subprocess_environment
+
+from desktop.launcher import StartOptions
+from desktop.launcher import bind_server
+from desktop.launcher import import_ratings_file
+from desktop.launcher import start_app
+from recommender.workspace import Workspace
+
+IMDB_HEADER = (
+    "Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,IMDb Rating,"
+    "Runtime (mins),Year,Genres,Num Votes,Release Date,Directors"
+)
+
+
+def imdb_export(folder: Path, rows: list[tuple[str, int, str, int]]) -> Path:
+    """A small IMDb ratings export: (IMDb id, rating 1-10, title, year) per row."""
+    lines = [IMDB_HEADER]
+    for imdb_id, rating, title, year in rows:
+        url = f"https://www.imdb.com/title/{imdb_id}/"
+        lines.append(
+            f"{imdb_id},{rating},2024-01-02,{title},{title},{url},Movie,8.0,90,{year},Drama,"
+            f"1000,{year}-01-01,Someone"
+        )
+    path = folder / "ratings.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_file_imports_the_matching_titles(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "data")
+    export = imdb_export(
+        tmp_path,
+        [
+            ("tt0010323", 8, "The Cabinet of Dr. Caligari", 1920),
+            ("tt0012349", 10, "The Kid", 1921),
+            ("tt9999999", 7, "Not In The Demo", 2020),
+        ],
+    )
+    assert import_ratings_file(workspace, export) == 2
+    assert workspace.my_ratings_map() == {"d001": 4.0, "d002": 5.0}
+
+
+def test_an_unreadable_file_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workspace = Workspace(tmp_path / "data")
+    workspace.rate("d001", 3.0)
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\x00\x01 not a ratings file")
+    assert import_ratings_file(workspace, broken) == 0
+    assert workspace.my_ratings_map() == {"d001": 3.0}
+    assert capsys.readouterr().err.startswith(f"Kindred: {broken} was not imported:")
+
+
+def test_a_person_with_enough_ratings_starts_on_recommendations(tmp_path: Path) -> None:
+    export = imdb_export(
+        tmp_path,
+        [
+            ("tt0010323", 8, "The Cabinet of Dr. Caligari", 1920),
+            ("tt0012349", 10, "The Kid", 1921),
+        ],
+    )
+    server = bind_server(0)
+    try:
+        first_url = start_app(server, StartOptions(tmp_path / "data", ratings_file=str(export)))
+    finally:
+        server.shutdown()
+    assert first_url.startswith(server.address.base_url + "?token=")  # 2 ratings: welcome
+    for item in ("d003", "d004", "d005"):
+        Workspace(tmp_path / "data").rate(item, 4.0)
+    server = bind_server(0)
+    try:
+        url = start_app(server, StartOptions(tmp_path / "data"))
+    finally:
+        server.shutdown()
+    assert url.startswith(server.address.base_url + "recommendations?token=")
+
+
+def test_an_unknown_community_is_one_sentence_and_exit_1(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        desktop_command(
+            "--server-only", "--community", "nosuch", "--log-dir", str(tmp_path / "logs")
+        ),
+        capture_output=True,
+        text=True,
+        env=subprocess_environment(),
+        timeout=60,
+    )
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr.startswith("Kindred: There is no stored community named 'nosuch'")
+    assert "Traceback" not in completed.stderr
