@@ -205,7 +205,7 @@ def test_first_run_to_recommendations_rated_in_place(live_server: LiveServer, ta
     expect(page.locator("[data-my-rating-count]")).to_have_text("6 rated")
 
     hidden_item = cards.first.get_attribute("data-item")
-    cards.first.get_by_role("button", name=re.compile("^Not interested")).click()
+    cards.first.get_by_role("button", name=re.compile("^Hide .*, not interested$")).click()
     expect(cards.first).not_to_have_attribute("data-item", hidden_item or "")
     toast = page.locator("[data-toast]")
     expect(toast).to_contain_text("will not be recommended again")

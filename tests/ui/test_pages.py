@@ -172,7 +172,7 @@ def test_recommendations_show_prediction_confidence_and_why(
     )
     neighbour = first["neighbours"][0]
     assert f"<td>Person {neighbour['user']}</td>" in html
-    assert "Not interested" in html
+    assert 'Hide<span class="visually-hidden">' in html and ", not interested</span>" in html
 
 
 def test_recommendations_for_a_community_member(client: FlaskClient, workspace) -> None:

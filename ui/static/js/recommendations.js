@@ -51,10 +51,12 @@
         el("summary", {}, `Why: ${item.kindred_count} kindred ${people} rated it${average(item.neighbours)}`),
         el("div", { class: "scroll-table" }, neighbourTable(item.neighbours))),
       forYou ? el("div", { class: "card-actions" },
-        el("span", { class: "muted" }, "Seen it? Rate it:"),
+        el("span", { class: "muted" }, "Seen it?"),
         Kindred.starControl(item, scale),
-        el("button", { type: "button", class: "button-secondary hide-button", "data-hide": true },
-          "Not interested", el("span", { class: "visually-hidden" }, ` in ${item.title}`))) : null);
+        el("button", {
+          type: "button", class: "button-secondary hide-button", "data-hide": true,
+          title: "Not interested: never recommend it again",
+        }, "Hide", el("span", { class: "visually-hidden" }, ` ${item.title}, not interested`))) : null);
   }
 
   function show(recommendations, focusIndex) {
