@@ -238,3 +238,13 @@ def test_over_real_http_the_token_and_host_are_enforced(real_server: int) -> Non
     assert http_get(real_server, "/api/status", {"Host": f"evil.example:{real_server}"})[0] == 421
     status, body = http_get(real_server, "/api/status", {"Host": host, "X-Kindred-Token": SECRET})
     assert status == 200 and '"is_demo":true' in body
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/../__init__.py", "/static/%2e%2e/security.py", "/static/..%5csecurity.py"]
+)
+def test_over_real_http_static_paths_cannot_escape(real_server: int, path: str) -> None:
+    headers = {"Host": f"127.0.0.1:{real_server}", "X-Kindred-Token": SECRET}
+    status, body = http_get(real_server, path, headers)
+    assert status == 404
+    assert "create_app" not in body and "hmac" not in body
