@@ -123,9 +123,12 @@ def _read_source(
     rated, _implicit, scale = rows.validate(
         frame, ["user", "item"], report, spec.scale, spec.zero_means_unrated
     )
+    del frame  # big files: let the raw table go before the ids are converted
     if scale is None or rated.empty:
         raise RatingsImportError(_nothing_usable(report), path=source.origin)
     rated = rows.drop_duplicates(rated, ["user", "item"], report)
+    report.users = int(rated["user"].nunique())  # counted before the ids become text: faster
+    report.items = int(rated["item"].nunique())
     user_ids, item_ids = _text_ids(rated["user"], rated["item"])
     ratings = pd.DataFrame(
         {
@@ -134,13 +137,13 @@ def _read_source(
             "rating": rated["rating"].to_numpy(dtype="float64"),
         }
     )
+    rated_items = _ids(pd.Series(rated["item"].unique()))
+    del rated
     items = catalogue.complete_catalogue(
-        catalogue.read_catalogue(source.companions, report), pd.Index(ratings["item"].unique())
+        catalogue.read_catalogue(source.companions, report), pd.Index(rated_items)
     )
     report.scale = scale
     report.ratings = len(ratings)
-    report.users = int(ratings["user"].nunique())
-    report.items = int(ratings["item"].nunique())
     if progress is not None:
         progress(Progress(size, size, report.rows_read))
     community = Community(name=source.name, ratings=ratings, items=items, scale=scale)

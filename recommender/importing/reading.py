@@ -118,12 +118,16 @@ def read_table(
     frame, bad_records, encoding = _read_with_fallbacks(
         path, layout, options, width, dtypes, report, size=size, progress=progress, cancel=cancel
     )
-    frame = frame[list(columns.values()) + extra_columns]
-    frame.columns = list(columns.keys()) + [f"_extra{i}" for i in range(len(extra_columns))]
+    names = list(columns.keys()) + [f"_extra{i}" for i in range(len(extra_columns))]
+    selected = list(columns.values()) + extra_columns
+    frame = pd.DataFrame(  # a view of the parsed columns, not a copy
+        {name: frame[column] for name, column in zip(names, selected, strict=True)},
+        copy=False,
+    )
     first_record = 2 if layout.has_header else 1
     records = _record_numbers(len(frame), first_record, bad_records)
     line_of = _record_start_lines(path, encoding, layout, size)
-    frame["line"] = line_of(records)
+    frame["line"] = line_of(records).astype(np.int32)  # 4 bytes a row: files stay < 2**31 lines
     if extra_columns:
         frame = _warn_extra_fields(frame, layout.n_fields, len(extra_columns), report)
     if bad_records:
@@ -237,17 +241,17 @@ def _read_all(
                 if not chunked:
                     frame = reader
                 else:
-                    chunks, rows, started = [], 0, time.monotonic()
+                    collector, rows, started = _Collector(list(dtypes), size), 0, time.monotonic()
                     with reader:
                         for chunk in reader:
                             if cancel is not None and cancel():
                                 raise ImportCancelled("the import was cancelled.", path=path)
-                            chunks.append(chunk)
+                            collector.add(chunk, handle.tell())
                             rows += len(chunk)
                             if progress is not None:
                                 progress(Progress(handle.tell(), size, rows))
                     logger.info("read %s rows in %.1f s", rows, time.monotonic() - started)
-                    frame = _concat(chunks, dtypes)
+                    frame = collector.frame(dtypes)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
             raise _parse_error(path, error) from error
         except (OverflowError, MemoryError) as error:
@@ -261,24 +265,62 @@ def _read_all(
     return frame, bad
 
 
-def _concat(chunks: list[pd.DataFrame], dtypes: dict) -> pd.DataFrame:
-    """Join chunks; categorical columns get the union of their categories first."""
-    if not chunks:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in dtypes})
-    if len(chunks) == 1:
-        return chunks[0]
-    for column, dtype in dtypes.items():
-        if dtype == "category":
-            categories = pd.Index(
-                np.unique(
-                    np.concatenate(
-                        [c[column].cat.categories.to_numpy(dtype=object) for c in chunks]
-                    )
-                )
-            )
-            for chunk in chunks:
-                chunk[column] = chunk[column].cat.set_categories(categories)
-    return concat_rows(chunks)
+class _Collector:
+    """Gathers chunks into preallocated column arrays, so a big file is not held twice.
+
+    Numeric columns (int64 ids, float64 ratings) are copied into arrays sized from the first
+    chunk's bytes per row (grown by a quarter when the estimate falls short) and each chunk is
+    dropped at once: peak memory is the result plus one chunk instead of twice the result.
+    Text or categorical columns (rare on big files) are kept as chunks and joined at the end.
+    """
+
+    def __init__(self, columns: list, size: int) -> None:
+        self.columns = columns
+        self.size = size
+        self.arrays: dict = {}
+        self.pieces: dict = {column: [] for column in columns}
+        self.rows = 0
+
+    def add(self, chunk: pd.DataFrame, bytes_read: int) -> None:
+        end = self.rows + len(chunk)
+        for column in self.columns:
+            values = chunk[column]
+            if values.dtype.kind in "if" and not self.pieces[column]:
+                array = self.arrays.get(column)
+                if array is None:
+                    estimate = int(len(chunk) * self.size / max(bytes_read, 1) * 1.02) + 1024
+                    array = np.empty(max(estimate, end), dtype=values.dtype)
+                elif array.dtype != values.dtype:
+                    array = array.astype(np.result_type(array.dtype, values.dtype))
+                if end > len(array):
+                    array = np.resize(array, max(end, int(len(array) * 1.25)))
+                array[self.rows : end] = values.to_numpy()
+                self.arrays[column] = array
+            else:
+                if column in self.arrays:  # the column turned non-numeric: keep it as pieces
+                    self.pieces[column].append(pd.Series(self.arrays.pop(column)[: self.rows]))
+                self.pieces[column].append(values.reset_index(drop=True))
+        self.rows = end
+
+    def frame(self, dtypes: dict) -> pd.DataFrame:
+        data = {}
+        for column in self.columns:
+            if column in self.arrays:
+                data[column] = self.arrays.pop(column)[: self.rows]
+            else:
+                data[column] = _join_pieces(self.pieces.pop(column), dtypes.get(column))
+        return pd.DataFrame(data, copy=False)
+
+
+def _join_pieces(pieces: list[pd.Series], dtype: object) -> pd.Series:
+    """One column from its chunks; categorical ones get the union of their categories."""
+    if not pieces:
+        return pd.Series(dtype=object)
+    if dtype == "category" and all(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces):
+        every = [piece.cat.categories.to_numpy(dtype=object) for piece in pieces]
+        categories = pd.Index(np.unique(np.concatenate(every)))
+        pieces = [piece.cat.set_categories(categories) for piece in pieces]
+    return concat_rows([piece.to_frame("value") for piece in pieces])["value"]
 
 
 def _parse_error(path: Path, error: Exception) -> RatingsImportError:

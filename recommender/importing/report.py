@@ -94,6 +94,8 @@ class ImportReport:
             first = self.skipped_rows[0] if self.skipped_rows else None
             where = f" (first: line {first.line}: {first.reason})" if first else ""
             text += f"; {self.skipped:,} rows skipped{where}"
+        if self.seen or self.want:
+            text += f"; {self.seen:,} seen without a rating, {self.want:,} on the want-list"
         if self.matched is not None:
             text += f"; {self.matched:,} matched, {self.unmatched or 0:,} not matched"
         return text + "."

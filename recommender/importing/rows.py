@@ -28,7 +28,7 @@ def numeric_ratings(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """The rating column as float64, and a mask of cells that held text that is not a number."""
     raw = frame["rating"]
     if pd.api.types.is_float_dtype(raw.dtype) or pd.api.types.is_integer_dtype(raw.dtype):
-        return raw.astype("float64"), pd.Series(False, index=frame.index)
+        return raw.astype("float64", copy=False), pd.Series(False, index=frame.index)
     text = raw.astype("string").str.strip().str.replace(",", ".", regex=False)
     values = pd.to_numeric(text, errors="coerce").astype("float64")
     not_number = values.isna() & text.notna() & (text != "")
@@ -90,8 +90,10 @@ def validate(
     if bad.any():
         _report_skipped(frame, bad, problems, scale, report)
     keep = ~bad & ~implicit
-    rated = frame[keep]
-    rated = rated.assign(rating=values[keep])
+    if keep.all() and frame["rating"].dtype == np.float64:
+        rated = frame  # the common case on big files: no copy
+    else:
+        rated = frame[keep].assign(rating=values[keep])
     report.implicit += int(implicit.sum())
     return rated, frame[implicit], scale
 
@@ -133,10 +135,31 @@ def timestamps(column: pd.Series) -> pd.Series:
     return (dates - pd.Timestamp("1970-01-01")).dt.total_seconds()
 
 
+def _integer_codes(column: pd.Series) -> tuple[np.ndarray, int] | None:
+    """Non-negative integer codes of an id column and their bound, when cheaply available."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.int64), len(column.cat.categories) + 1
+    if pd.api.types.is_integer_dtype(column.dtype):
+        values = column.to_numpy()
+        if len(values) and values.min() >= 0:
+            return values.astype(np.int64, copy=False), int(values.max()) + 1
+    return None
+
+
+def _has_duplicates(frame: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether two rows share ``keys``; one int64 key ``user · n_items + item`` when possible
+    (a single hash table instead of pandas' multi-column factorising)."""
+    if len(keys) == 2:
+        first, second = _integer_codes(frame[keys[0]]), _integer_codes(frame[keys[1]])
+        if first is not None and second is not None and first[1] * second[1] < 2**62:
+            combined = first[0] * second[1] + second[0]
+            return bool(pd.Index(combined).has_duplicates)
+    return bool(frame.duplicated(keys).any())
+
+
 def drop_duplicates(frame: pd.DataFrame, keys: list[str], report: ImportReport) -> pd.DataFrame:
     """Keep one row per ``keys``: the latest timestamp, else the last row; count the others."""
-    duplicated = frame.duplicated(keys, keep=False)
-    if not duplicated.any():
+    if not _has_duplicates(frame, keys):
         return frame
     if "timestamp" in frame:
         order = timestamps(frame["timestamp"])
