@@ -182,3 +182,25 @@ def test_progress_events_and_cancellation(write):
     assert events and events[-1].fraction == 1.0 and events[-1].rows == len(ROWS)
     with pytest.raises(ImportCancelled, match="cancelled"):
         read_community(path, cancel=lambda: True)
+
+
+@pytest.mark.parametrize("ids", ["numeric", "text", "bad rating"])
+def test_chunked_reading_gives_the_same_answer(write, monkeypatch, ids):
+    from recommender.importing import reading
+
+    rows = [(u, i, (u * 7 + i) % 5 + 1) for u in range(1, 40) for i in range(1, 6)]
+    prefix = "" if ids == "numeric" else "u"
+    text = "user,item,rating,timestamp\n" + "".join(
+        f"{prefix}{u},{i},{r},{u * 10 + i}\n" for u, i, r in rows
+    )
+    if ids == "bad rating":
+        text += "99,1,oops,1\n"
+    path = write("chunked.csv", text)
+    whole, whole_report = read_community(path)
+    monkeypatch.setattr(reading, "CHUNK_ROWS", 7)
+    events = []
+    chunked, report = read_community(path, progress=events.append)
+    assert len(events) > 10
+    assert chunked.ratings.equals(whole.ratings)
+    assert report.skipped_rows == whole_report.skipped_rows
+    assert (report.users, report.items) == (39, 5)
