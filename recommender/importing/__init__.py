@@ -15,8 +15,8 @@ from recommender.importing.personal_file import PersonalRating
 from recommender.importing.personal_file import PersonalRatings
 from recommender.importing.personal_file import UnmatchedRow
 from recommender.importing.personal_file import read_personal
-from recommender.importing.reading import ImportCancelled
-from recommender.importing.reading import Progress
+from recommender.importing.progress import ImportCancelled
+from recommender.importing.progress import Progress
 from recommender.importing.report import ImportReport
 from recommender.importing.report import SkippedRow
 

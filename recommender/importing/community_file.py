@@ -23,10 +23,10 @@ from recommender.importing import catalogue
 from recommender.importing import formats
 from recommender.importing import reading
 from recommender.importing import rows
-from recommender.importing.reading import CancelCheck
-from recommender.importing.reading import ImportCancelled
-from recommender.importing.reading import Progress
-from recommender.importing.reading import ProgressCallback
+from recommender.importing.progress import CancelCheck
+from recommender.importing.progress import ImportCancelled
+from recommender.importing.progress import Progress
+from recommender.importing.progress import ProgressCallback
 from recommender.importing.report import ImportReport
 from recommender.importing.safety import DEFAULT_MAX_BYTES
 from recommender.importing.sniff import Layout

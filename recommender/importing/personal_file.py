@@ -20,10 +20,11 @@ from recommender.errors import RatingsImportError
 from recommender.importing import formats
 from recommender.importing import reading
 from recommender.importing import rows
+from recommender.importing.collect import concat_rows
 from recommender.importing.matching import ItemIndex
 from recommender.importing.matching import Match
 from recommender.importing.matching import clean_isbn
-from recommender.importing.reading import ProgressCallback
+from recommender.importing.progress import ProgressCallback
 from recommender.importing.report import ImportReport
 from recommender.importing.safety import DEFAULT_MAX_BYTES
 from recommender.importing.scales import Scale
@@ -132,7 +133,7 @@ def _read(
         if companion.resolve() != path.resolve():
             extra, extra_spec = _read_export(companion, origin, ImportReport(path=companion))
             if extra_spec.list_kind is not None:
-                table = reading.concat_rows([table, extra])
+                table = concat_rows([table, extra])
             else:
                 report.warn(f"{name} in the export was not recognised and was ignored")
     index = ItemIndex(community) if community is not None else None
@@ -191,7 +192,7 @@ def _classify(frame: pd.DataFrame, spec: formats.FormatSpec, report: ImportRepor
         raise RatingsImportError("has no ratings on a scale Kindred knows.", path=report.path)
     report.scale = scale
     rated = rated.assign(list_kind="rated")
-    return _rows_for_matching(reading.concat_rows([rated, listed]), spec)
+    return _rows_for_matching(concat_rows([rated, listed]), spec)
 
 
 def _rows_for_matching(frame: pd.DataFrame, spec: formats.FormatSpec) -> pd.DataFrame:

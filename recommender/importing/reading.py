@@ -17,13 +17,18 @@ import re
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from recommender.errors import RatingsImportError
+from recommender.importing.collect import Collector
+from recommender.importing.collect import concat_rows
+from recommender.importing.progress import CancelCheck
+from recommender.importing.progress import ImportCancelled
+from recommender.importing.progress import Progress
+from recommender.importing.progress import ProgressCallback
 from recommender.importing.report import ImportReport
 from recommender.importing.sniff import WHITESPACE
 from recommender.importing.sniff import Layout
@@ -36,45 +41,6 @@ LINE_MAP_BELOW_BYTES = 64 * 1024**2
 MAX_LENIENT_ROWS = 10_000
 _PLAIN_INTEGER = re.compile(r"0|[1-9][0-9]{0,17}")
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
-
-
-class ImportCancelled(RatingsImportError):
-    """The person cancelled a long import; nothing was imported."""
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """How far an import is: bytes read of the total, and rows read so far."""
-
-    bytes_read: int
-    bytes_total: int
-    rows: int
-
-    @property
-    def fraction(self) -> float:
-        """Share of the file read, in [0, 1]."""
-        return min(self.bytes_read / self.bytes_total, 1.0) if self.bytes_total else 1.0
-
-
-ProgressCallback = Callable[[Progress], None]
-CancelCheck = Callable[[], bool]
-
-
-def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Stack row tables; empty ones are left out so they cannot decide the column types.
-
-    pandas warns (FutureWarning) that all-NA columns will count towards the result's dtypes in
-    a future version; for these tables either behaviour is right (an all-empty column stays
-    empty), so that one warning is silenced here instead of failing the import.
-    """
-    kept = [frame for frame in frames if len(frame)] or frames[:1]
-    if len(kept) == 1:
-        return kept[0].reset_index(drop=True)
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message=".*empty or all-NA entries", category=FutureWarning
-        )
-        return pd.concat(kept, ignore_index=True)
 
 
 def _parser_options(layout: Layout) -> tuple[dict, Callable[[int], int]]:
@@ -241,7 +207,7 @@ def _read_all(
                 if not chunked:
                     frame = reader
                 else:
-                    collector, rows, started = _Collector(list(dtypes), size), 0, time.monotonic()
+                    collector, rows, started = Collector(list(dtypes), size), 0, time.monotonic()
                     with reader:
                         for chunk in reader:
                             if cancel is not None and cancel():
@@ -263,64 +229,6 @@ def _read_all(
         for match in _SKIPPED.finditer(str(warning.message)):
             bad[int(match.group(1))] = int(match.group(3))
     return frame, bad
-
-
-class _Collector:
-    """Gathers chunks into preallocated column arrays, so a big file is not held twice.
-
-    Numeric columns (int64 ids, float64 ratings) are copied into arrays sized from the first
-    chunk's bytes per row (grown by a quarter when the estimate falls short) and each chunk is
-    dropped at once: peak memory is the result plus one chunk instead of twice the result.
-    Text or categorical columns (rare on big files) are kept as chunks and joined at the end.
-    """
-
-    def __init__(self, columns: list, size: int) -> None:
-        self.columns = columns
-        self.size = size
-        self.arrays: dict = {}
-        self.pieces: dict = {column: [] for column in columns}
-        self.rows = 0
-
-    def add(self, chunk: pd.DataFrame, bytes_read: int) -> None:
-        end = self.rows + len(chunk)
-        for column in self.columns:
-            values = chunk[column]
-            if values.dtype.kind in "if" and not self.pieces[column]:
-                array = self.arrays.get(column)
-                if array is None:
-                    estimate = int(len(chunk) * self.size / max(bytes_read, 1) * 1.02) + 1024
-                    array = np.empty(max(estimate, end), dtype=values.dtype)
-                elif array.dtype != values.dtype:
-                    array = array.astype(np.result_type(array.dtype, values.dtype))
-                if end > len(array):
-                    array = np.resize(array, max(end, int(len(array) * 1.25)))
-                array[self.rows : end] = values.to_numpy()
-                self.arrays[column] = array
-            else:
-                if column in self.arrays:  # the column turned non-numeric: keep it as pieces
-                    self.pieces[column].append(pd.Series(self.arrays.pop(column)[: self.rows]))
-                self.pieces[column].append(values.reset_index(drop=True))
-        self.rows = end
-
-    def frame(self, dtypes: dict) -> pd.DataFrame:
-        data = {}
-        for column in self.columns:
-            if column in self.arrays:
-                data[column] = self.arrays.pop(column)[: self.rows]
-            else:
-                data[column] = _join_pieces(self.pieces.pop(column), dtypes.get(column))
-        return pd.DataFrame(data, copy=False)
-
-
-def _join_pieces(pieces: list[pd.Series], dtype: object) -> pd.Series:
-    """One column from its chunks; categorical ones get the union of their categories."""
-    if not pieces:
-        return pd.Series(dtype=object)
-    if dtype == "category" and all(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces):
-        every = [piece.cat.categories.to_numpy(dtype=object) for piece in pieces]
-        categories = pd.Index(np.unique(np.concatenate(every)))
-        pieces = [piece.cat.set_categories(categories) for piece in pieces]
-    return concat_rows([piece.to_frame("value") for piece in pieces])["value"]
 
 
 def _parse_error(path: Path, error: Exception) -> RatingsImportError:
