@@ -20,6 +20,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -274,15 +275,33 @@ def run_window(options: StartOptions) -> int:
         servers.append(server)
         return start_app(server, options)
 
+    # Start the heavy imports and the fit now, while Qt starts and paints the loading page.
+    app_url = run_in_background(start_server, name="kindred-startup")
     signals = SignalWatcher(window.close)
     try:
-        window.run(start_server)
+        window.run(app_url.result)
     finally:
         signals.close()
         for server in servers:
             server.shutdown()
     log.info("Kindred window closed")
     return 1 if window.startup_failed else 0
+
+
+def run_in_background(work: Callable[[], str], name: str) -> Future[str]:
+    """Run ``work`` in a daemon thread; its result or exception arrives through the future."""
+    future: Future[str] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(work())
+        except BaseException as error:  # handed to whoever waits on the future
+            future.set_exception(error)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 class SignalWatcher:

@@ -19,10 +19,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from typing import Any
 
 import waitress
-from flask import Flask
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +33,6 @@ LOOPBACK_HOST = "127.0.0.1"
 SERVER_THREADS = 8
 READY_TIMEOUT_SECONDS = 10.0
 SHUTDOWN_TIMEOUT_SECONDS = 5.0
-
-AppFactory = Callable[[dict[str, Any]], Flask]
 
 
 @dataclass(frozen=True)
