@@ -104,7 +104,9 @@ class UserKNN(BaseEstimator):
     aggregation:
         A name from :data:`recommender.aggregate.AGGREGATIONS`.
     damping:
-        Phantom neighbour weight of :func:`recommender.aggregate.weighted_average`.
+        Phantom neighbour weight of :func:`recommender.aggregate.weighted_average`. The
+        default 0.2 keeps an item backed by one weakly similar neighbour near the baseline
+        (MovieLens 100K 5-fold RMSE 0.9215 -> 0.9160; latest-small 0.878 -> 0.849).
     ranking:
         How ``recommend`` orders items: ``"evidence"`` (how many people alike liked it, see
         :func:`recommender.scoring.evidence_scores`) or ``"rating"`` (predicted rating only).
@@ -132,7 +134,7 @@ class UserKNN(BaseEstimator):
         min_similarity: float = 0.0,
         neighbourhood: str = "item",
         aggregation: str = "weighted_average",
-        damping: float = 0.0,
+        damping: float = 0.2,
         ranking: str = "evidence",
         ranking_similarity: str = "jaccard",
         user_regularisation: float = 15.0,

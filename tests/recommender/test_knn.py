@@ -50,7 +50,9 @@ def ratings() -> pd.DataFrame:
 
 
 def cosine_model(**overrides: object) -> UserKNN:
-    return UserKNN(similarity="cosine", centering="none", shrinkage=0.0, k=2, **overrides)
+    return UserKNN(
+        similarity="cosine", centering="none", shrinkage=0.0, damping=0.0, k=2, **overrides
+    )
 
 
 def test_cosine_weighted_average_of_the_two_raters(ratings: pd.DataFrame) -> None:
@@ -81,7 +83,7 @@ def test_neighbours_report_similarity_and_overlap(ratings: pd.DataFrame) -> None
 
 
 def test_pearson_mean_centred(ratings: pd.DataFrame) -> None:
-    model = UserKNN(similarity="pearson", centering="mean", shrinkage=0.0).fit(ratings)
+    model = UserKNN(similarity="pearson", centering="mean", shrinkage=0.0, damping=0.0).fit(ratings)
     expected = 10 / 3 + (PEARSON_DA * (5 - 4) + PEARSON_DB * (4 - 11 / 3)) / (
         PEARSON_DA + PEARSON_DB
     )
@@ -92,7 +94,7 @@ def test_pearson_mean_centred(ratings: pd.DataFrame) -> None:
 
 def test_no_positive_neighbour_falls_back_to_the_baseline(ratings: pd.DataFrame) -> None:
     # Every person who rated y disagrees with C, so C has no neighbour for y.
-    model = UserKNN(similarity="pearson", centering="mean", shrinkage=0.0).fit(ratings)
+    model = UserKNN(similarity="pearson", centering="mean", shrinkage=0.0, damping=0.0).fit(ratings)
     detail = model.predict_details(["C"], ["y"])[0]
     assert detail.was_impossible
     assert detail.neighbours_used == 0
@@ -126,7 +128,7 @@ def test_recommend_explains_with_the_neighbours_ratings(ratings: pd.DataFrame) -
 
 
 def test_new_person_is_answered_like_the_same_fitted_person(ratings: pd.DataFrame) -> None:
-    model = UserKNN(similarity="pearson", centering="mean", shrinkage=0.0).fit(ratings)
+    model = UserKNN(similarity="pearson", centering="mean", shrinkage=0.0, damping=0.0).fit(ratings)
     as_new = model.recommend(ratings=ROWS["D"], n=5)
     as_fitted = model.recommend(user="D", n=5)
     # The new person also finds D itself, who rated nothing D has not: same answers.
