@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,15 @@ from hypothesis import strategies as st
 from recommender.errors import RatingsImportError
 from recommender.importing import read_community
 from recommender.importing import read_personal
+
+
+def zipped(member: str, content: bytes) -> bytes:
+    """A valid zip holding ``content`` under ``member``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, content)
+    return buffer.getvalue()
+
 
 FUZZ = settings(
     max_examples=int(__import__("os").environ.get("KINDRED_FUZZ_EXAMPLES", "60")),
@@ -48,7 +59,19 @@ def attempt(name: str, content: bytes) -> None:
 
 
 @FUZZ
-@given(content=st.binary(max_size=600), name=st.sampled_from(["x.csv", "u.data", "r.zip"]))
+@given(
+    content=st.one_of(
+        st.binary(max_size=600),
+        st.binary(max_size=600).map(lambda tail: b"PK\x03\x04" + tail),  # broken zips
+        st.binary(max_size=200).map(lambda tail: b"\xff\xfe" + tail),  # UTF-16 BOM
+        st.builds(
+            zipped,
+            st.sampled_from(["ratings.csv", "x/u.data", "watched.csv"]),
+            st.binary(max_size=300),
+        ),
+    ),
+    name=st.sampled_from(["x.csv", "u.data", "r.zip"]),
+)
 def test_arbitrary_bytes(content: bytes, name: str):
     attempt(name, content)
 
