@@ -57,11 +57,27 @@ def test_catalogue_starts_with_the_most_rated_titles_and_a_nudge(
 ) -> None:
     html = page_text(client, "/catalogue")
     assert "Rate at least 5 titles" in html
-    assert "the titles this community rates most often" in html
+    assert "titles this community rates highly, then the ones it rates most often" in html
     assert "You have rated 0." in html
-    most_rated = person.popular_items(3)
-    positions = [html.index(f'data-item="{item}"') for item in most_rated]
-    assert positions == sorted(positions)
+    most_rated = client.get("/api/catalogue?sort=popular&per_page=40").json["items"]
+    listed = html[html.index('<ul class="item-list">') :]
+    assert re.findall(r'<li class="item-row" data-item="([^"]+)">', listed) == [
+        item["item"] for item in most_rated
+    ]
+    highly_rated = html[html.index("Rated highly by this community") : html.index(listed[:30])]
+    tiles = re.findall(r'<li class="tile" data-item="([^"]+)">', highly_rated)
+    best = client.get("/api/catalogue?sort=top_rated&per_page=60").json["items"]
+    shown_below = {item["item"] for item in most_rated}
+    assert tiles == [item["item"] for item in best if item["item"] not in shown_below][:6]
+
+
+def test_highly_rated_titles_only_greet_newcomers_on_the_plain_first_page(
+    client: FlaskClient, person: Person
+) -> None:
+    assert "Rated highly by this community" not in page_text(client, "/catalogue?genre=Drama")
+    assert "Rated highly by this community" not in page_text(client, "/catalogue?page=2")
+    person.rate_all(person.popular_items(5), 4.0)
+    assert "Rated highly by this community" not in page_text(client, "/catalogue")
 
 
 def test_catalogue_nudge_turns_into_a_link_after_five_ratings(

@@ -26,11 +26,32 @@ def _catalogue_page() -> dict:
     )
 
 
+# How many highly rated titles a newcomer sees above the most-rated list.
+HIGHLY_RATED_COUNT = 6
+
+
+def _highly_rated(catalogue: dict, status: dict) -> list[dict]:
+    """For a newcomer on the plain first page: the community's best-rated titles that the
+    most-rated list below does not already show (each title appears once per page)."""
+    plain_first_page = catalogue["page"] == 1 and not catalogue["query"] and not catalogue["genre"]
+    if status["enough_ratings"] or not plain_first_page or catalogue["sort"] != "popular":
+        return []
+    shown = {item["item"] for item in catalogue["items"]}
+    best = workspace().catalogue(sort="top_rated", per_page=HIGHLY_RATED_COUNT + len(shown))
+    return [item for item in best["items"] if item["item"] not in shown][:HIGHLY_RATED_COUNT]
+
+
 @blueprint.get("/catalogue")
 def page():
-    """Search, sort, filter and rate the community's titles."""
+    """Search, sort, filter and rate the community's titles; newcomers also see what the
+    community rates highly."""
+    catalogue = _catalogue_page()
+    status = workspace().status()
     return render_template(
-        "catalogue.html", catalogue=_catalogue_page(), status=workspace().status()
+        "catalogue.html",
+        catalogue=catalogue,
+        status=status,
+        highly_rated=_highly_rated(catalogue, status),
     )
 
 
