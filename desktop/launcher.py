@@ -28,9 +28,11 @@ from typing import Any
 
 from desktop import paths
 from desktop.server import LocalServer
+from desktop.signals import SignalWatcher
 from recommender.errors import KindredError
 
 if TYPE_CHECKING:
+    from desktop.single_instance import InstanceListener
     from recommender.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -189,9 +191,17 @@ class StartOptions:
     ratings_file: str | None = None
 
 
-def start_app(server: LocalServer, options: StartOptions) -> str:
-    """Open the workspace, import a file if given, fit the model, serve the app on ``server``;
-    return the URL to open.
+@dataclass(frozen=True)
+class StartedApp:
+    """A served app: the URL to open first and the workspace behind it."""
+
+    url: str
+    workspace: Workspace
+
+
+def start_app(server: LocalServer, options: StartOptions) -> StartedApp:
+    """Open the workspace, import a file if given, fit the model and serve the app on
+    ``server``.
 
     A person who has rated enough titles starts on their recommendations, anyone else on the
     welcome page. An unknown community is a ``KindredError``; a file that cannot be imported
@@ -212,7 +222,7 @@ def start_app(server: LocalServer, options: StartOptions) -> str:
     workspace.warm_up()
     server.start(app)
     start_page = "recommendations" if workspace.status()["enough_ratings"] else ""
-    return server.address.entry_url(start_page)
+    return StartedApp(server.address.entry_url(start_page), workspace)
 
 
 def import_ratings_file(workspace: Workspace, path: Path) -> int:
@@ -249,8 +259,8 @@ def serve_until_signalled(options: StartOptions) -> int:
     }
     server = bind_server(options.port)
     try:
-        url = start_app(server, options)
-        print(f"Kindred running at {url}", flush=True)
+        started = start_app(server, options)
+        print(f"Kindred running at {started.url}", flush=True)
         while not stop.wait(0.5):
             pass
         log.info("stop signal received")
@@ -262,35 +272,65 @@ def serve_until_signalled(options: StartOptions) -> int:
 
 
 def run_window(options: StartOptions) -> int:
-    """Window mode: show the window at once, start the server behind it, exit when closed."""
+    """Window mode: show the window at once, start the server behind it, exit when closed.
+
+    When a Kindred window is already open on the same data directory, hand the file over to
+    it (it imports the file and comes to the front) and exit 0 instead.
+    """
+    from desktop.single_instance import hand_over
     from desktop.window import KindredWindow
     from desktop.window import prepare_qt_environment
 
+    if hand_over(options.data_directory, options.ratings_file):
+        print("Kindred is already open; it has been brought to the front.", file=sys.stderr)
+        return 0
     prepare_qt_environment()
     window = KindredWindow(paths.window_state_file(options.data_directory), paths.icon_file())
     servers: list[LocalServer] = []
 
-    def start_server() -> str:
+    def start_server() -> StartedApp:
         server = bind_server(options.port)
         servers.append(server)
         return start_app(server, options)
 
     # Start the heavy imports and the fit now, while Qt starts and paints the loading page.
-    app_url = run_in_background(start_server, name="kindred-startup")
+    started = run_in_background(start_server, name="kindred-startup")
+
+    def on_hand_over(file: str | None) -> None:
+        if file:
+            import_ratings_file(started.result().workspace, Path(file))
+        window.bring_to_front(reload=bool(file))
+
+    listener = start_listener(options.data_directory, on_hand_over)
     signals = SignalWatcher(window.close)
     try:
-        window.run(app_url.result)
+        window.run(lambda: started.result().url)
     finally:
         signals.close()
+        if listener is not None:
+            listener.close()
         for server in servers:
             server.shutdown()
     log.info("Kindred window closed")
     return 1 if window.startup_failed else 0
 
 
-def run_in_background(work: Callable[[], str], name: str) -> Future[str]:
+def start_listener(
+    data_directory: Path, on_hand_over: Callable[[str | None], None]
+) -> InstanceListener | None:
+    """Listen for later launches; without it Kindred still works, just not single-instance."""
+    from desktop.single_instance import InstanceListener
+
+    try:
+        return InstanceListener(data_directory, on_hand_over)
+    except OSError as error:
+        log.warning("later launches will open their own window: %s", error)
+        return None
+
+
+def run_in_background(work: Callable[[], StartedApp], name: str) -> Future[StartedApp]:
     """Run ``work`` in a daemon thread; its result or exception arrives through the future."""
-    future: Future[str] = Future()
+    future: Future[StartedApp] = Future()
 
     def run() -> None:
         if not future.set_running_or_notify_cancel():
@@ -302,58 +342,3 @@ def run_in_background(work: Callable[[], str], name: str) -> Future[str]:
 
     threading.Thread(target=run, name=name, daemon=True).start()
     return future
-
-
-class SignalWatcher:
-    """Runs ``on_signal`` in a helper thread when SIGINT or SIGTERM arrives.
-
-    While Qt's event loop owns the main thread, Python-level signal handlers only run when Qt
-    happens to call back into Python. The C-level handler, though, writes each signal number to
-    the wakeup file descriptor at once; a helper thread reads it and reacts.
-    """
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-    def __init__(self, on_signal: Callable[[], None]) -> None:
-        import socket
-
-        self._on_signal = on_signal
-        self._reader, self._writer = socket.socketpair()
-        self._writer.setblocking(False)
-        self._previous_handlers = {
-            signum: signal.signal(signum, self._note_signal) for signum in self.SIGNALS
-        }
-        self._previous_wakeup_fd = signal.set_wakeup_fd(
-            self._writer.fileno(), warn_on_full_buffer=False
-        )
-        self._thread = threading.Thread(target=self._watch, name="kindred-signals", daemon=True)
-        self._thread.start()
-
-    @staticmethod
-    def _note_signal(signum: int, frame: object) -> None:
-        """The Python-level handler: nothing to do, the watcher thread has already acted."""
-
-    def _watch(self) -> None:
-        wanted = {int(signum) for signum in self.SIGNALS}
-        while True:
-            try:
-                received = self._reader.recv(1)
-            except OSError:
-                return
-            if not received:
-                return
-            if received[0] in wanted:
-                log.info("signal %d received: closing the window", received[0])
-                self._on_signal()
-
-    def close(self) -> None:
-        """Restore the previous signal handling and stop the watcher thread."""
-        import socket
-
-        signal.set_wakeup_fd(self._previous_wakeup_fd)
-        for signum, handler in self._previous_handlers.items():
-            signal.signal(signum, handler)
-        self._reader.shutdown(socket.SHUT_RDWR)
-        self._thread.join(1.0)
-        self._reader.close()
-        self._writer.close()

@@ -256,6 +256,21 @@ class KindredWindow:
         if self._window is not None and not self._closed.is_set():
             self._window.destroy()
 
+    def bring_to_front(self, reload: bool = False) -> None:
+        """Show, un-minimise and raise the window (another launch asked for it); ``reload``
+        shows the page again with fresh data."""
+        if self._window is None or self._closed.is_set():
+            return
+        self._window.restore()
+        self._window.show()
+        self._window.on_top = True
+        self._window.on_top = False
+        if reload and self._app_origin is not None:
+            current = self._window.get_current_url()
+            if current and current.startswith(self._app_origin):
+                self._window.load_url(current)
+        log.info("brought to the front by another launch")
+
     def _load_app(self, start_server: Callable[[], str]) -> None:
         from recommender.errors import KindredError
 

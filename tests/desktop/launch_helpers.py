@@ -53,3 +53,23 @@ def first_line(process: subprocess.Popen, timeout: float = START_TIMEOUT_SECONDS
         if not selector.select(timeout):
             raise AssertionError(f"no output within {timeout} s")
     return process.stdout.readline().rstrip("\n")
+
+
+IMDB_HEADER = (
+    "Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,IMDb Rating,"
+    "Runtime (mins),Year,Genres,Num Votes,Release Date,Directors"
+)
+
+
+def imdb_export(folder: Path, rows: list[tuple[str, int, str, int]]) -> Path:
+    """A small IMDb ratings export: (IMDb id, rating 1-10, title, year) per row."""
+    lines = [IMDB_HEADER]
+    for imdb_id, rating, title, year in rows:
+        url = f"https://www.imdb.com/title/{imdb_id}/"
+        lines.append(
+            f"{imdb_id},{rating},2024-01-02,{title},{title},{url},Movie,8.0,90,{year},Drama,"
+            f"1000,{year}-01-01,Someone"
+        )
+    path = folder / "ratings.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

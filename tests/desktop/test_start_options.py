@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from launch_helpers import desktop_command
+from launch_helpers import imdb_export
 from launch_helpers import subprocess_environment
 
 from desktop.launcher import StartOptions
@@ -14,25 +15,6 @@ from desktop.launcher import bind_server
 from desktop.launcher import import_ratings_file
 from desktop.launcher import start_app
 from recommender.workspace import Workspace
-
-IMDB_HEADER = (
-    "Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,IMDb Rating,"
-    "Runtime (mins),Year,Genres,Num Votes,Release Date,Directors"
-)
-
-
-def imdb_export(folder: Path, rows: list[tuple[str, int, str, int]]) -> Path:
-    """A small IMDb ratings export: (IMDb id, rating 1-10, title, year) per row."""
-    lines = [IMDB_HEADER]
-    for imdb_id, rating, title, year in rows:
-        url = f"https://www.imdb.com/title/{imdb_id}/"
-        lines.append(
-            f"{imdb_id},{rating},2024-01-02,{title},{title},{url},Movie,8.0,90,{year},Drama,"
-            f"1000,{year}-01-01,Someone"
-        )
-    path = folder / "ratings.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def test_a_file_imports_the_matching_titles(tmp_path: Path) -> None:
@@ -71,7 +53,7 @@ def test_a_person_with_enough_ratings_starts_on_recommendations(tmp_path: Path) 
     )
     server = bind_server(0)
     try:
-        first_url = start_app(server, StartOptions(tmp_path / "data", ratings_file=str(export)))
+        first_url = start_app(server, StartOptions(tmp_path / "data", ratings_file=str(export))).url
     finally:
         server.shutdown()
     assert first_url.startswith(server.address.base_url + "?token=")  # 2 ratings: welcome
@@ -79,7 +61,7 @@ def test_a_person_with_enough_ratings_starts_on_recommendations(tmp_path: Path) 
         Workspace(tmp_path / "data").rate(item, 4.0)
     server = bind_server(0)
     try:
-        url = start_app(server, StartOptions(tmp_path / "data"))
+        url = start_app(server, StartOptions(tmp_path / "data")).url
     finally:
         server.shutdown()
     assert url.startswith(server.address.base_url + "recommendations?token=")

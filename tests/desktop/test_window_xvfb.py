@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from launch_helpers import REPO_ROOT
 from launch_helpers import desktop_command
+from launch_helpers import imdb_export
 from launch_helpers import subprocess_environment
 
 from recommender.workspace import Workspace
@@ -106,6 +107,36 @@ def processes_left_in_group(group: int, grace_seconds: float = 10.0) -> str:
     return listing.stdout
 
 
+def hand_over_a_file_from_a_second_launch(
+    tmp_path: Path, data_dir: Path, display: dict[str, str], log_file: Path
+) -> None:
+    """A second ``python -m desktop FILE`` gives FILE to the open window and exits at once."""
+    export = imdb_export(
+        tmp_path,
+        [("tt0010323", 8, "The Cabinet of Dr. Caligari", 1920), ("tt0012349", 10, "The Kid", 1921)],
+    )
+    second = subprocess.run(
+        desktop_command(
+            "--data-dir", str(data_dir), "--log-dir", str(tmp_path / "second-logs"), str(export)
+        ),
+        capture_output=True,
+        text=True,
+        env={**subprocess_environment(), **display},
+        timeout=60,
+    )
+    assert second.returncode == 0, second.stderr
+    assert "already open" in second.stderr
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        log_text = log_file.read_text(encoding="utf-8")
+        if log_text.count("window loaded http") >= 2:
+            break
+        time.sleep(0.2)
+    assert "imported 2 rating(s)" in log_text
+    assert "brought to the front by another launch" in log_text
+    assert log_text.count("window loaded http") >= 2, "the page was not reloaded"
+
+
 def test_window_shows_recommendations_and_closes_cleanly(
     tmp_path: Path, log_dir: Path, processes: list[subprocess.Popen]
 ) -> None:
@@ -141,6 +172,8 @@ def test_window_shows_recommendations_and_closes_cleanly(
     ARTIFACT.parent.mkdir(exist_ok=True)
     shutil.copyfile(shot, ARTIFACT)
     assert colours >= MIN_DISTINCT_COLOURS, f"the window looks blank ({colours} colours)"
+
+    hand_over_a_file_from_a_second_launch(tmp_path, data_dir, display_of(launcher_pid), log_file)
 
     os.kill(launcher_pid, signal.SIGTERM)
     _, stderr = process.communicate(timeout=30)
