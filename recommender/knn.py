@@ -30,13 +30,13 @@ from recommender._sparse import Person
 from recommender._sparse import RatingMatrix
 from recommender._sparse import build_rating_matrix
 from recommender.aggregate import get_aggregation
+from recommender.batch import neighbourhood_sums
 from recommender.errors import ConfigurationError
 from recommender.errors import NotFittedError
 from recommender.neighbourhood import ItemNeighbourhoods
 from recommender.neighbourhood import PairSums
 from recommender.neighbourhood import item_sums
 from recommender.neighbourhood import neighbours_for_items
-from recommender.neighbourhood import pair_sums
 from recommender.neighbourhood import person_neighbourhoods
 from recommender.results import Neighbour
 from recommender.results import NeighbourRating
@@ -49,9 +49,6 @@ from recommender.similarity import overlap
 from recommender.similarity import shrink
 
 logger = logging.getLogger(__name__)
-
-#: How many similarity values one ``predict`` block may hold (people x community size).
-BLOCK_BUDGET = 4_000_000
 
 #: Named configurations. "textbook" is the classic recipe: cosine of raw rating vectors via
 #: scikit-learn, the k nearest people overall, weighted average of their raw ratings.
@@ -378,55 +375,49 @@ class UserKNN(BaseEstimator):
         self, users: Sequence[Hashable], items: Sequence[Hashable]
     ) -> list[PredictionDetail]:
         """Like :meth:`predict`, with how each estimate was made."""
-        estimates, used, reasons = self._predict(users, items)
+        estimates, used, user_rows, item_rows = self._predict(users, items)
+        min_k = max(int(self.min_k), 1)
         return [
-            PredictionDetail(user, item, float(estimate), int(count), reason is not None, reason)
+            PredictionDetail(
+                _plain(user), _plain(item), float(estimate), int(count), reason is not None, reason
+            )
             for user, item, estimate, count, reason in zip(
-                users, items, estimates, used, reasons, strict=True
+                users,
+                items,
+                estimates,
+                used,
+                map(_reason, user_rows, item_rows, used, [min_k] * len(used)),
+                strict=True,
             )
         ]
 
     def _predict(
         self, users: Sequence[Hashable], items: Sequence[Hashable]
-    ) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Estimates, neighbours used, and the pairs' user and item rows (-1 = unknown)."""
         matrix = self._check_fitted()
         users, items = _validation.check_pairs(users, items)
         user_rows = matrix.users.get_indexer(users)
         item_rows = matrix.items.get_indexer(items)
-        estimates = matrix.baseline.estimate(user_rows, item_rows)
-        used = np.zeros(len(users), dtype=np.int64)
-        neighbourhood_estimate = np.full(len(users), np.nan)
-        known = np.flatnonzero((user_rows >= 0) & (item_rows >= 0))
-        block_size = max(1, BLOCK_BUDGET // max(matrix.shape[0], 1))
-        unique_users = np.unique(user_rows[known])
-        for start in range(0, len(unique_users), block_size):
-            block_users = unique_users[start : start + block_size]
-            in_block = known[np.isin(user_rows[known], block_users)]
-            block_rows = np.searchsorted(block_users, user_rows[in_block])
-            similarities = self._similarities(block_users, None)[0]
-            sums = pair_sums(
-                matrix,
-                self.residuals_,
-                similarities,
-                block_rows,
-                item_rows[in_block],
-                float(self.min_similarity),
-                int(self.k),
-                self.neighbourhood,
-            )
-            used[in_block] = sums.count
-            agg = self.aggregate_(sums.weighted_sum, sums.weight_total, self.damping)
-            neighbourhood_estimate[in_block] = (
-                self._offsets(user_rows[in_block], item_rows[in_block])
-                + self._spreads(user_rows[in_block]) * agg
-            )
-        enough = used >= max(int(self.min_k), 1)
-        estimates = np.where(enough, neighbourhood_estimate, estimates)
-        reasons = [
-            _reason(user_row, item_row, count, int(self.min_k))
-            for user_row, item_row, count in zip(user_rows, item_rows, used, strict=True)
-        ]
-        return self._clip(estimates), used, reasons
+        sums = neighbourhood_sums(
+            lambda rows: self._similarities(rows, None)[0],
+            matrix,
+            self.residuals_,
+            user_rows,
+            item_rows,
+            float(self.min_similarity),
+            int(self.k),
+            self.neighbourhood,
+        )
+        agg = self.aggregate_(sums.weighted_sum, sums.weight_total, self.damping)
+        safe_users = np.maximum(user_rows, 0)
+        neighbourhood_estimate = (
+            self._offsets(safe_users, item_rows) + self._spreads(safe_users) * agg
+        )
+        enough = sums.count >= max(int(self.min_k), 1)
+        baseline_estimate = matrix.baseline.estimate(user_rows, item_rows)
+        estimates = np.where(enough, neighbourhood_estimate, baseline_estimate)
+        return self._clip(estimates), sums.count, user_rows, item_rows
 
     def _offsets(self, user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:
         matrix = self.matrix_

@@ -1,0 +1,70 @@
+"""Many predictions at once: people in bounded blocks, similarities computed in parallel.
+
+``predict`` over many (person, item) pairs needs each asking person's similarity row against
+the whole community. Rows are computed for a bounded block of people at a time (never a
+``users x users`` matrix), the block split between worker threads: scipy's sparse products
+release the GIL, so on a multi-core machine the parts are computed at the same time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from recommender._sparse import RatingMatrix
+from recommender.neighbourhood import PairSums
+from recommender.neighbourhood import pair_sums
+
+#: How many similarity values one block may hold (people in the block x community size).
+BLOCK_BUDGET = 4_000_000
+#: Threads computing one block's similarity rows.
+WORKERS = 2
+
+
+def blocks_of(people: np.ndarray, community_size: int) -> list[np.ndarray]:
+    """``people`` cut into as few blocks as :data:`BLOCK_BUDGET` allows."""
+    size = max(1, BLOCK_BUDGET // max(community_size, 1))
+    return [people[start : start + size] for start in range(0, len(people), size)]
+
+
+def neighbourhood_sums(
+    similarity_rows: Callable[[np.ndarray], np.ndarray],
+    matrix: RatingMatrix,
+    residuals: np.ndarray,
+    user_rows: np.ndarray,
+    item_rows: np.ndarray,
+    min_similarity: float,
+    k: int,
+    shape: str,
+) -> PairSums:
+    """Neighbourhood sums for every pair whose person and item are known (zeros elsewhere).
+
+    ``similarity_rows(rows)`` returns those fitted people's similarity rows (``b x users``).
+    """
+    n_pairs = len(user_rows)
+    sums = PairSums(np.zeros(n_pairs), np.zeros(n_pairs), np.zeros(n_pairs, dtype=np.int64))
+    known = np.flatnonzero((user_rows >= 0) & (item_rows >= 0))
+    blocks = blocks_of(np.unique(user_rows[known]), matrix.shape[0])
+    if not blocks:
+        return sums
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kindred-sim") as pool:
+        for block in blocks:
+            parts = [part for part in np.array_split(block, WORKERS) if len(part)]
+            similarities = np.vstack(list(pool.map(similarity_rows, parts)))
+            in_block = known[np.isin(user_rows[known], block)]
+            block_sums = pair_sums(
+                matrix,
+                residuals,
+                similarities,
+                np.searchsorted(block, user_rows[in_block]),
+                item_rows[in_block],
+                min_similarity,
+                k,
+                shape,
+            )
+            sums.weighted_sum[in_block] = block_sums.weighted_sum
+            sums.weight_total[in_block] = block_sums.weight_total
+            sums.count[in_block] = block_sums.count
+    return sums
