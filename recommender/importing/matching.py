@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from recommender.community import Community
+from recommender.importing.titles import loose_title_keys
+from recommender.importing.titles import query_keys
 from recommender.importing.titles import title_keys
 
 _TT = re.compile(r"^tt(\d{7,9})$")
@@ -69,11 +71,14 @@ class ItemIndex:
         self.goodreads = self._column_map(items, "goodreads_book_id", lambda v: str(v).strip())
         self.isbn = self._column_map(items, "isbn", clean_isbn)
         self.titles: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
+        self.loose_titles: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
         years = items["year"] if "year" in items else pd.Series(pd.NA, index=items.index)
         for item, title, year in zip(items.index, items["title"], years, strict=True):
             year_value = None if pd.isna(year) else int(year)
             for key in title_keys(str(title)):
                 self.titles[key].append((str(item), year_value))
+            for key in loose_title_keys(str(title)):
+                self.loose_titles[key].append((str(item), year_value))
 
     @staticmethod
     def _column_map(items: pd.DataFrame, column: str, clean) -> dict[str, str]:
@@ -89,12 +94,27 @@ class ItemIndex:
         return mapping
 
     def by_title(self, title: str | None, year: int | None) -> Match:
-        """Same normalised title and year, else year ± 1; the most rated item among ties."""
+        """Same normalised title and year, else year ± 1; the most rated item among ties.
+
+        The loose keys (see ``titles.loose_title_keys``) are tried when the exact ones give
+        nothing for this year.
+        """
         if not title:
             return Match(None, "no title to match")
+        exact = self._by_keys(self.titles, title_keys(title), year)
+        if exact.item is not None:
+            return exact
+        loose = self._by_keys(self.loose_titles, query_keys(title), year)
+        if loose.item is not None:
+            return Match(loose.item, "title and year (loosely)")
+        return exact
+
+    def _by_keys(
+        self, index: dict[str, list[tuple[str, int | None]]], keys: set[str], year: int | None
+    ) -> Match:
         candidates: dict[str, int | None] = {}
-        for key in title_keys(title):
-            for item, item_year in self.titles.get(key, ()):
+        for key in keys:
+            for item, item_year in index.get(key, ()):
                 candidates[item] = item_year
         if not candidates:
             return Match(None, "no item with this title in the community")

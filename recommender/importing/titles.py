@@ -114,3 +114,30 @@ def title_keys(title: str) -> set[str]:
     series = re.sub(r"\s*\([^()]*#[^()]*\)\s*$", "", title)  # "(The Hunger Games, #1)"
     keys.add(normalise(series))
     return {key for key in keys if key}
+
+
+def loose_title_keys(title: str) -> set[str]:
+    """Second-chance keys, tried only when the exact keys find nothing.
+
+    The part before a colon ("Solo: A Star Wars Story" -> "solo"), the part after a dash
+    ("Star Wars: Episode V - The Empire Strikes Back" -> "empire strikes back"), the two
+    joined ("star wars the force awakens"), and every key without spaces, so "Chain Saw" finds
+    "Chainsaw".
+    """
+    main, _alternates = _split_alternates(title)
+    keys = set()
+    before_colon = main.split(":", 1)[0] if ":" in main else None
+    after_dash = main.rsplit(" - ", 1)[1] if " - " in main else None
+    for part in (before_colon, after_dash):
+        if part:
+            keys.add(normalise(part))
+    if before_colon and after_dash:
+        keys.add(normalise(f"{before_colon} {after_dash}"))
+    keys |= {key.replace(" ", "") for key in keys | title_keys(title)}
+    return {key for key in keys if key}
+
+
+def query_keys(title: str) -> set[str]:
+    """What a title from an export is looked up under in the loose index."""
+    keys = title_keys(title)
+    return keys | {key.replace(" ", "") for key in keys}
