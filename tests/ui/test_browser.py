@@ -248,6 +248,26 @@ def test_stars_work_from_the_keyboard(live_server: LiveServer, workspace: Worksp
     assert_clean(recorder)
 
 
+def test_clearing_a_rating_on_the_item_page_can_be_undone(
+    live_server: LiveServer, workspace: Workspace, tab
+) -> None:
+    page, recorder = tab
+    item = workspace.catalogue(per_page=1)["items"][0]["item"]
+    workspace.rate(item, 4.0)
+    page.goto(live_server.url(f"/items/{item}?token={live_server.token}"))
+    control = page.locator(f'fieldset[data-rate-item="{item}"]')
+    expect(control.locator('input[value="4.0"]')).to_be_checked()
+    control.get_by_role("button", name=re.compile("^Remove your rating")).click()
+    expect(control.locator("input:checked")).to_have_count(0)
+    expect(page.locator("[data-my-rating-count]")).to_have_text("0 rated")
+    assert workspace.my_ratings_map() == {}
+    page.locator("[data-toast]").get_by_role("button", name="Undo").click()
+    expect(control.locator('input[value="4.0"]')).to_be_checked()
+    expect(page.locator("[data-toast]")).to_contain_text("Restored your rating")
+    assert workspace.my_ratings_map() == {item: 4.0}
+    assert_clean(recorder)
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/catalogue", "/recommendations", "/ratings", "/people", "/about"]
 )
