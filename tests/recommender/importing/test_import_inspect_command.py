@@ -87,3 +87,21 @@ def test_inspect_file_on_real_u_data(shared_file):
         100_000,
         [1.0, 5.0],
     )
+
+
+def test_inspect_a_letterboxd_zip_reads_it_as_personal(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "letterboxd-export.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr(
+            "ratings.csv", "Date,Name,Year,Letterboxd URI,Rating\n2020-01-01,Heat,1995,u,4\n"
+        )
+        zipped.writestr("watchlist.csv", "Date,Name,Year,Letterboxd URI\n2020-01-01,Ran,1985,v\n")
+    answer = inspect_file(archive)
+    assert (answer["kind"], answer["format"], answer["ratings"], answer["want"]) == (
+        "personal",
+        "letterboxd",
+        1,
+        1,
+    )
