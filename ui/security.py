@@ -124,7 +124,8 @@ def _redirect_without_token(secret: str) -> Response:
     remaining = [
         (key, value) for key, value in request.args.items(multi=True) if key != TOKEN_QUERY
     ]
-    clean_url = request.path + (f"?{urlencode(remaining)}" if remaining else "")
+    # One leading slash only: "//host/..." would send the browser to another host.
+    clean_url = "/" + request.path.lstrip("/") + (f"?{urlencode(remaining)}" if remaining else "")
     response = redirect(clean_url, code=303)
     response.set_cookie(TOKEN_COOKIE, secret, httponly=True, samesite="Strict", path="/")
     return response

@@ -223,11 +223,17 @@ def real_server(locked_app: Flask) -> Iterator[int]:
 
 
 def http_get(port: int, path: str, headers: dict[str, str]) -> tuple[int, str]:
+    status, body, _headers = http_exchange(port, path, headers)
+    return status, body
+
+
+def http_exchange(port: int, path: str, headers: dict[str, str]) -> tuple[int, str, dict]:
+    """GET ``path`` exactly as given (no client-side normalising) from the real server."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
-        return response.status, response.read().decode()
+        return response.status, response.read().decode(), dict(response.getheaders())
     finally:
         connection.close()
 
@@ -248,3 +254,12 @@ def test_over_real_http_static_paths_cannot_escape(real_server: int, path: str) 
     status, body = http_get(real_server, path, headers)
     assert status == 404
     assert "create_app" not in body and "hmac" not in body
+
+
+def test_over_real_http_the_token_redirect_never_leaves_the_app(real_server: int) -> None:
+    headers = {"Host": f"127.0.0.1:{real_server}"}
+    status, _body, response_headers = http_exchange(
+        real_server, f"//evil.example/path?token={SECRET}", headers
+    )
+    assert status == 303
+    assert response_headers["Location"] == "/evil.example/path"
