@@ -94,6 +94,12 @@ def _identify_by_header(layout: Layout, path: Path) -> FormatSpec | None:
             },
         )
         return FormatSpec("imdb", PERSONAL, roles, scale=(1.0, 10.0))
+    if {"const", "title"} <= keys and "yourrating" not in keys:
+        # IMDb's watchlist (and list) exports: the same ids, no rating of the person's.
+        roles = _named(
+            names, {"item": "const", "title": "title", "year": "year", "timestamp": "created"}
+        )
+        return FormatSpec("imdb-watchlist", PERSONAL, roles, scale=(1.0, 10.0), list_kind="want")
     if {"name", "year", "letterboxduri"} <= keys:
         roles = _named(
             names,

@@ -230,7 +230,7 @@ def _match_one(row, index: ItemIndex | None) -> Match:
     key = row.key if isinstance(row.key, str) else None
     generic_imdb = row.format == "generic" and key is not None and key.lower().startswith("tt")
     return index.match(
-        imdb_id=key if row.format == "imdb" or generic_imdb else None,
+        imdb_id=key if row.format.startswith("imdb") or generic_imdb else None,
         goodreads_id=row.key if row.format == "goodreads" else None,
         isbns=(clean_isbn(row.isbn), clean_isbn(row.isbn13)),
         item=row.key if row.format == "generic" else None,

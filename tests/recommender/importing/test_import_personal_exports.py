@@ -212,3 +212,14 @@ def test_real_goodreads_exports_against_goodbooks(
     matched_all = report.matched + len(personal.seen) + len(personal.want)
     assert matched_all >= in_goodbooks - 5  # a few share one goodbooks item
     assert all(1.0 <= r.rating <= 5.0 for r in personal.ratings)
+
+
+def test_imdb_watchlist_becomes_the_want_list(write, films):
+    text = (
+        "Position,Const,Created,Modified,Description,Title,URL,Title Type,IMDb Rating,"
+        "Runtime (mins),Year,Genres,Num Votes,Release Date,Directors\n"
+        "1,tt0113277,2020-01-01,2020-01-01,,Heat,https://x,movie,8.3,170,1995,Crime,1,x,Mann\n"
+    )
+    personal, report = read_personal(write("WATCHLIST.csv", text), films)
+    assert report.format == "imdb-watchlist"
+    assert personal.want == ("6",) and personal.ratings == ()
