@@ -106,6 +106,12 @@ def _from_zip(
     by_name = {PurePosixPath(info.filename.replace("\\", "/")): info for info in members}
     chosen = _choose(list(by_name), wanted)
     if chosen is None:
+        names = {str(name) for name in by_name}
+        if "[Content_Types].xml" in names or "mimetype" in names:
+            raise RatingsImportError(
+                "is a spreadsheet or office document, not a text table; save it as CSV first.",
+                path=archive,
+            )
         raise RatingsImportError(
             f"is a zip without a ratings file (looked for {', '.join(wanted)}).", path=archive
         )

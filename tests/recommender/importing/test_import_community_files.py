@@ -155,6 +155,15 @@ def test_zip_without_ratings_file_is_refused(tmp_path):
         read_community(archive)
 
 
+def test_spreadsheet_is_refused_with_advice(tmp_path):
+    workbook = tmp_path / "ratings.xlsx"
+    with zipfile.ZipFile(workbook, "w") as zipped:
+        zipped.writestr("[Content_Types].xml", "<Types/>")
+        zipped.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(RatingsImportError, match="save it as CSV"):
+        read_community(workbook)
+
+
 def test_zip_bomb_and_unsafe_paths_are_refused_before_extraction(tmp_path):
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zipped:
