@@ -308,3 +308,14 @@ def test_about_says_where_data_lives_and_what_kindred_is_built_with(
     assert about["data_dir"] == str(workspace.data_dir)
     flask_row = next(row for row in about["third_party"] if row["name"] == "Flask")
     assert flask_row["version"] == "3.1.3"
+
+
+def test_recommendations_and_people_explain_their_numbers(
+    client: FlaskClient, person: Person
+) -> None:
+    person.rate_all(person.popular_items(5, genre="Sci-Fi"), 5.0)
+    recommendations = page_text(client, "/recommendations")
+    assert "How Kindred makes these" in recommendations
+    assert "total similarity of the kindred people" in recommendations
+    people = page_text(client, "/people")
+    assert "Similarity runs from −1 (opposite tastes)" in people
