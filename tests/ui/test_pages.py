@@ -319,3 +319,14 @@ def test_recommendations_and_people_explain_their_numbers(
     assert "total similarity of the kindred people" in recommendations
     people = page_text(client, "/people")
     assert "Similarity runs from −1 (opposite tastes)" in people
+
+
+def test_with_a_few_ratings_recommendations_show_with_a_nudge(
+    client: FlaskClient, person: Person
+) -> None:
+    person.rate_all(person.popular_items(2, genre="Sci-Fi"), 5.0)
+    html = page_text(client, "/recommendations")
+    assert "Based on only 2 rating(s): rate at least 5 for better picks." in html
+    assert '<div class="nudge" data-not-enough>' in html
+    assert 'href="/catalogue">Rate titles in the catalogue' in html
+    assert 'class="card recommendation"' in html
