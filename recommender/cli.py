@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from recommender import __version__
 from recommender.errors import KindredError
 
-COMMANDS = ("recommend", "ratings", "evaluate")
+COMMANDS = ("recommend", "ratings", "inspect", "evaluate")
 
 logger = logging.getLogger("recommender")
 
