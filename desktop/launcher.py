@@ -13,6 +13,7 @@ sentence on stderr and exit status 1, never a traceback; details go to the rotat
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import logging.handlers
 import os
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 LOG_FILE_BYTES = 1_000_000
 LOG_FILE_BACKUPS = 3
+# What the window imports: pywebview with its Qt backend on PySide6 (the `window` extra).
+WINDOW_MODULES = ("webview", "qtpy", "PySide6")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Pass as ``extra=`` when the same sentence is printed for the person: it goes to the log file
 # only, so stderr does not say it twice.
@@ -281,6 +284,12 @@ def run_window(options: StartOptions) -> int:
     from desktop.window import KindredWindow
     from desktop.window import prepare_qt_environment
 
+    missing = [name for name in WINDOW_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise KindredError(
+            f"the window needs {' and '.join(missing)} (pip install 'kindred[window]'); "
+            "--server-only serves Kindred to a browser instead."
+        )
     if hand_over(options.data_directory, options.ratings_file):
         print("Kindred is already open; it has been brought to the front.", file=sys.stderr)
         return 0
@@ -297,7 +306,7 @@ def run_window(options: StartOptions) -> int:
     started = run_in_background(start_server, name="kindred-startup")
 
     def on_hand_over(file: str | None) -> None:
-        if file:
+        if file and started.exception() is None:
             import_ratings_file(started.result().workspace, Path(file))
         window.bring_to_front(reload=bool(file))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,3 +29,16 @@ def processes() -> Iterator[list[subprocess.Popen]]:
     yield started
     for process in started:
         stop_process(process)
+
+
+@pytest.fixture
+def restore_root_logging() -> Iterator[None]:
+    """Remove and close the handlers a test's call of ``configure_logging`` added."""
+    root = logging.getLogger()
+    handlers_before, level_before = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers_before:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level_before)

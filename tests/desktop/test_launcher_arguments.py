@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.handlers
 from pathlib import Path
 
 import pytest
@@ -63,19 +64,20 @@ def test_log_dir_follows_option_then_environment(
     assert paths.log_dir(None).is_relative_to(isolated_data_dirs)
 
 
+@pytest.mark.usefixtures("restore_root_logging")
 def test_logging_writes_a_rotating_file(tmp_path: Path) -> None:
+    log_path = configure_logging(tmp_path / "logs")
+    logging.getLogger("desktop.test").info("a line for the log file")
     root = logging.getLogger()
-    handlers_before = list(root.handlers)
-    try:
-        log_path = configure_logging(tmp_path / "logs")
-        logging.getLogger("desktop.test").info("a line for the log file")
-        for handler in root.handlers:
-            handler.flush()
-        assert log_path == tmp_path / "logs" / "kindred.log"
-        assert "a line for the log file" in log_path.read_text(encoding="utf-8")
-        assert any(type(h).__name__ == "RotatingFileHandler" for h in root.handlers)
-    finally:
-        for handler in root.handlers[:]:
-            if handler not in handlers_before:
-                root.removeHandler(handler)
-                handler.close()
+    for handler in root.handlers:
+        handler.flush()
+    assert log_path == tmp_path / "logs" / "kindred.log"
+    assert "a line for the log file" in log_path.read_text(encoding="utf-8")
+    assert any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers)
+
+
+@pytest.mark.usefixtures("restore_root_logging")
+def test_an_unwritable_log_dir_falls_back_to_stderr(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the log folder should be")
+    assert configure_logging(blocker / "logs") is None

@@ -10,6 +10,7 @@ from launch_helpers import desktop_command
 from launch_helpers import imdb_export
 from launch_helpers import subprocess_environment
 
+from desktop import launcher
 from desktop.launcher import StartOptions
 from desktop.launcher import bind_server
 from desktop.launcher import import_ratings_file
@@ -81,3 +82,20 @@ def test_an_unknown_community_is_one_sentence_and_exit_1(tmp_path: Path) -> None
     assert completed.stdout == ""
     assert completed.stderr.startswith("Kindred: There is no stored community named 'nosuch'")
     assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.usefixtures("restore_root_logging")
+def test_without_the_window_extra_it_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_find_spec = launcher.importlib.util.find_spec
+    monkeypatch.setattr(
+        launcher.importlib.util,
+        "find_spec",
+        lambda name, *rest: None if name == "webview" else real_find_spec(name, *rest),
+    )
+    monkeypatch.setenv("DISPLAY", ":99")
+    status = launcher.main(["--data-dir", str(tmp_path / "data"), "--log-dir", str(tmp_path)])
+    assert status == 1
+    error = capsys.readouterr().err
+    assert error.startswith("Kindred: the window needs webview (pip install 'kindred[window]')")
