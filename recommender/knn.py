@@ -31,15 +31,17 @@ from recommender._sparse import RatingMatrix
 from recommender._sparse import build_rating_matrix
 from recommender.aggregate import get_aggregation
 from recommender.batch import neighbourhood_sums
+from recommender.centering import CENTRED_VALUES
+from recommender.centering import uncentre
 from recommender.errors import ConfigurationError
 from recommender.errors import NotFittedError
 from recommender.neighbourhood import ItemNeighbourhoods
 from recommender.neighbourhood import PairSums
 from recommender.neighbourhood import item_sums
+from recommender.neighbourhood import neighbour_ratings
 from recommender.neighbourhood import neighbours_for_items
 from recommender.neighbourhood import person_neighbourhoods
 from recommender.results import Neighbour
-from recommender.results import NeighbourRating
 from recommender.results import PredictionDetail
 from recommender.results import Recommendation
 from recommender.scoring import evidence_scores
@@ -63,13 +65,6 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
         "damping": 0.0,
         "ranking": "rating",
     },
-}
-
-_CENTRED_VALUES = {
-    "baseline": "baseline_residual",
-    "mean": "mean_centred",
-    "zscore": "zscore",
-    "none": "raw",
 }
 
 
@@ -177,7 +172,7 @@ class UserKNN(BaseEstimator):
             measure.values: Community.from_rows(matrix.csr(matrix.values(measure.values)))
             for measure in (self.similarity_, self.ranking_similarity_)
         }
-        self.residuals_ = matrix.values(_CENTRED_VALUES[self.centering])
+        self.residuals_ = matrix.values(CENTRED_VALUES[self.centering])
         self.rating_scale_ = (float(matrix.ratings.min()), float(matrix.ratings.max()))
         self.n_users_, self.n_items_ = matrix.shape
         logger.info("Fitted UserKNN on %d ratings by %d people", len(frame), self.n_users_)
@@ -325,7 +320,7 @@ class UserKNN(BaseEstimator):
                 score=float(scores[item]),
                 predicted_rating=float(predicted[j]),
                 confidence=_confidence(sums.weight_total[j]),
-                neighbours=self._explain(hoods, bounds[j], bounds[j + 1]),
+                neighbours=neighbour_ratings(matrix, hoods, bounds[j], bounds[j + 1]),
             )
             for j, item in enumerate(top)
         ]
@@ -340,32 +335,9 @@ class UserKNN(BaseEstimator):
         baseline = self.matrix_.baseline
         baseline_estimate = baseline.mean + person.bias + baseline.item_bias[item_rows]
         agg = self.aggregate_(sums.weighted_sum, sums.weight_total, self.damping)
-        if self.centering == "baseline":
-            estimate = baseline_estimate + agg
-        elif self.centering == "mean":
-            estimate = person.mean + agg
-        elif self.centering == "zscore":
-            estimate = person.mean + person.std * agg
-        else:
-            estimate = agg
+        estimate = uncentre(self.centering, agg, baseline_estimate, person.mean, person.std)
         enough = sums.count >= max(int(self.min_k), 1)
         return self._clip(np.where(enough, estimate, baseline_estimate))
-
-    def _explain(
-        self, hoods: ItemNeighbourhoods, start: int, stop: int
-    ) -> tuple[NeighbourRating, ...]:
-        matrix = self.matrix_
-        entries = hoods.entries[start:stop]
-        users = matrix.users[matrix.user_of_entry[entries]].tolist()
-        return tuple(
-            NeighbourRating(user, similarity, rating)
-            for user, similarity, rating in zip(
-                users,
-                hoods.similarities[start:stop].tolist(),
-                matrix.ratings[entries].tolist(),
-                strict=True,
-            )
-        )
 
     def predict(self, users: Sequence[Hashable], items: Sequence[Hashable]) -> np.ndarray:
         """Predicted ratings for the pairs ``(users[j], items[j])``; never NaN, within scale."""
@@ -411,26 +383,17 @@ class UserKNN(BaseEstimator):
         )
         agg = self.aggregate_(sums.weighted_sum, sums.weight_total, self.damping)
         safe_users = np.maximum(user_rows, 0)
-        neighbourhood_estimate = (
-            self._offsets(safe_users, item_rows) + self._spreads(safe_users) * agg
+        baseline_estimate = matrix.baseline.estimate(user_rows, item_rows)
+        neighbourhood_estimate = uncentre(
+            self.centering,
+            agg,
+            baseline_estimate,
+            matrix.user_mean[safe_users],
+            matrix.user_std[safe_users],
         )
         enough = sums.count >= max(int(self.min_k), 1)
-        baseline_estimate = matrix.baseline.estimate(user_rows, item_rows)
         estimates = np.where(enough, neighbourhood_estimate, baseline_estimate)
         return self._clip(estimates), sums.count, user_rows, item_rows
-
-    def _offsets(self, user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:
-        matrix = self.matrix_
-        if self.centering == "baseline":
-            return matrix.baseline.estimate(user_rows, item_rows)
-        if self.centering in ("mean", "zscore"):
-            return matrix.user_mean[user_rows]
-        return np.zeros(len(user_rows))
-
-    def _spreads(self, user_rows: np.ndarray) -> np.ndarray:
-        if self.centering == "zscore":
-            return self.matrix_.user_std[user_rows]
-        return np.ones(len(user_rows))
 
     def _clip(self, estimates: np.ndarray) -> np.ndarray:
         lowest, highest = self.rating_scale_

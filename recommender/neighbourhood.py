@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender._sparse import RatingMatrix
+from recommender.results import NeighbourRating
 
 
 @dataclass(frozen=True)
@@ -202,3 +203,19 @@ def _keep_top_k_per_row(block: np.ndarray, min_similarity: float, k: int) -> np.
         ranked = ranked_neighbours(block[row], min_similarity, k, "global")
         out[row, ranked] = block[row, ranked]
     return out
+
+
+def neighbour_ratings(
+    matrix: RatingMatrix, hoods: ItemNeighbourhoods, start: int, stop: int
+) -> tuple[NeighbourRating, ...]:
+    """The explanation of one item: positions ``start:stop`` of ``hoods`` as results."""
+    entries = hoods.entries[start:stop]
+    return tuple(
+        NeighbourRating(user, similarity, rating)
+        for user, similarity, rating in zip(
+            matrix.users[matrix.user_of_entry[entries]].tolist(),
+            hoods.similarities[start:stop].tolist(),
+            matrix.ratings[entries].tolist(),
+            strict=True,
+        )
+    )
