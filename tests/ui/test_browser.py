@@ -177,6 +177,7 @@ def test_first_run_to_recommendations_rated_in_place(live_server: LiveServer, ta
     expect(page.locator("[data-nudge]")).to_be_hidden()
     expect(page.locator("[data-ready]")).to_be_visible()
     expect(rows.nth(0).locator('input[value="4.5"]')).to_be_checked()
+    expect(rows.nth(0).locator("[data-rating-value]")).to_have_text("4.5")
     screenshot(page, "02-catalogue-rated")
 
     page.get_by_role("link", name="See your recommendations").click()
@@ -259,6 +260,7 @@ def test_clearing_a_rating_on_the_item_page_can_be_undone(
     expect(control.locator('input[value="4.0"]')).to_be_checked()
     control.get_by_role("button", name=re.compile("^Remove your rating")).click()
     expect(control.locator("input:checked")).to_have_count(0)
+    expect(control.locator("[data-rating-value]")).to_have_text("")
     expect(page.locator("[data-my-rating-count]")).to_have_text("0 rated")
     assert workspace.my_ratings_map() == {}
     page.locator("[data-toast]").get_by_role("button", name="Undo").click()

@@ -118,6 +118,7 @@ def test_catalogue_rating_control_shows_the_persons_rating(
     control = control[: control.index("</fieldset>")]
     assert re.findall(r'value="([\d.]+)" checked', control) == ["3.5"]
     assert len(re.findall(r'type="radio"', control)) == 10  # ten half stars on a 0.5–5 scale
+    assert 'aria-hidden="true" data-rating-value>3.5</span>' in control
 
 
 @pytest.mark.parametrize(

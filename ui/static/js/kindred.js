@@ -76,6 +76,8 @@ const Kindred = (() => {
         }),
         el("span", { class: "visually-hidden" }, starsText(value))));
     }
+    fieldset.append(el("span", { class: "rating-value", "aria-hidden": "true", "data-rating-value": true },
+      item.my_rating === null ? "" : String(item.my_rating)));
     fieldset.append(el("button", {
       type: "button", class: "clear-rating", "data-clear-rating": true, hidden: item.my_rating === null,
       "aria-label": `Remove your rating for ${item.title}`, title: "Remove rating",
@@ -136,6 +138,7 @@ const Kindred = (() => {
         radio.checked = rating !== null && Number(radio.value) === rating;
       }
       fieldset.querySelector("[data-clear-rating]").hidden = rating === null;
+      fieldset.querySelector("[data-rating-value]").textContent = rating === null ? "" : String(rating);
     }
   }
 
