@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
@@ -192,6 +193,8 @@ class StartOptions:
     port: int = 0
     community: str | None = None
     ratings_file: str | None = None
+    # The window's native open/save dialog, handed to the app as NATIVE_FILE_DIALOG.
+    file_dialog: Callable[..., str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,7 @@ def start_app(server: LocalServer, options: StartOptions) -> StartedApp:
     config: dict[str, Any] = {
         "DATA_DIR": str(options.data_directory),
         "WORKSPACE": workspace,
+        "NATIVE_FILE_DIALOG": options.file_dialog,
         **server.app_config(),
     }
     app = create_app(config)
@@ -300,7 +304,7 @@ def run_window(options: StartOptions) -> int:
     def start_server() -> StartedApp:
         server = bind_server(options.port)
         servers.append(server)
-        return start_app(server, options)
+        return start_app(server, replace(options, file_dialog=window.choose_file))
 
     # Start the heavy imports and the fit now, while Qt starts and paints the loading page.
     started = run_in_background(start_server, name="kindred-startup")

@@ -22,6 +22,7 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import asdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -271,6 +272,28 @@ class KindredWindow:
                 self._window.load_url(current)
         log.info("brought to the front by another launch")
 
+    def choose_file(
+        self, purpose: str, file_types: Sequence[str] = (), suggested_name: str = ""
+    ) -> str | None:
+        """Ask the person for a file with the system's own open or save dialog.
+
+        ``purpose`` is "open" or "save"; ``file_types`` are pywebview filters such as
+        ``"Ratings (*.csv;*.zip)"``. Returns the chosen path, or None when the person cancels
+        or the window is gone. Callable from any thread (the web server's, typically); it
+        blocks until the dialog closes. The app gets it as ``NATIVE_FILE_DIALOG``.
+        """
+        import webview
+
+        if self._window is None or self._closed.is_set():
+            return None
+        dialog = webview.FileDialog.SAVE if purpose == "save" else webview.FileDialog.OPEN
+        chosen = self._window.create_file_dialog(
+            dialog, save_filename=suggested_name, file_types=tuple(file_types)
+        )
+        if not chosen:
+            return None
+        return str(chosen) if isinstance(chosen, str) else str(chosen[0])
+
     def _load_app(self, start_server: Callable[[], str]) -> None:
         from recommender.errors import KindredError
 
@@ -278,13 +301,11 @@ class KindredWindow:
             url = start_server()
         except KindredError as error:
             log.error("start-up failed: %s", error)
-            self.startup_failed = True
-            self._window.load_html(error_page(str(error)))
+            self._show_failure(str(error))
             return
         except Exception:
             log.exception("start-up failed unexpectedly")
-            self.startup_failed = True
-            self._window.load_html(error_page("an unexpected error; details are in the log."))
+            self._show_failure("an unexpected error; details are in the log.")
             return
         finally:
             self._started.set()
@@ -294,6 +315,11 @@ class KindredWindow:
         parts = urlsplit(url)
         self._app_origin = f"{parts.scheme}://{parts.netloc}"
         self._window.load_url(url)
+
+    def _show_failure(self, sentence: str) -> None:
+        self.startup_failed = True
+        if not self._closed.is_set():
+            self._window.load_html(error_page(sentence))
 
     def _on_before_show(self, window: object) -> None:
         self._link_guard = install_link_guard(self._window.native, lambda: self._app_origin)

@@ -118,3 +118,49 @@ def test_ordinary_users_keep_the_sandbox(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("QTWEBENGINE_CHROMIUM_FLAGS", raising=False)
     window.prepare_qt_environment()
     assert "QTWEBENGINE_CHROMIUM_FLAGS" not in window.os.environ
+
+
+class DialogWindow:
+    """Stands in for pywebview's Window: records the dialog asked for, returns ``answer``."""
+
+    def __init__(self, answer: object) -> None:
+        self.answer = answer
+        self.asked: list[tuple[object, str, tuple[str, ...]]] = []
+
+    def create_file_dialog(self, dialog_type, save_filename="", file_types=()):
+        self.asked.append((dialog_type, save_filename, file_types))
+        return self.answer
+
+
+@pytest.fixture
+def kindred_window(tmp_path: Path) -> window.KindredWindow:
+    return window.KindredWindow(tmp_path / "window.json", icon=None)
+
+
+def test_open_dialog_returns_the_chosen_path(kindred_window: window.KindredWindow) -> None:
+    import webview
+
+    native = DialogWindow(("/home/me/ratings.csv",))
+    kindred_window._window = native
+    chosen = kindred_window.choose_file("open", ["Ratings (*.csv;*.zip)"])
+    assert chosen == "/home/me/ratings.csv"
+    assert native.asked == [(webview.FileDialog.OPEN, "", ("Ratings (*.csv;*.zip)",))]
+
+
+def test_save_dialog_suggests_a_name(kindred_window: window.KindredWindow) -> None:
+    import webview
+
+    native = DialogWindow("/home/me/kindred-ratings.csv")
+    kindred_window._window = native
+    assert kindred_window.choose_file("save", suggested_name="kindred-ratings.csv") == (
+        "/home/me/kindred-ratings.csv"
+    )
+    assert native.asked[0][:2] == (webview.FileDialog.SAVE, "kindred-ratings.csv")
+
+
+def test_a_cancelled_dialog_or_no_window_gives_none(
+    kindred_window: window.KindredWindow,
+) -> None:
+    assert kindred_window.choose_file("open") is None
+    kindred_window._window = DialogWindow(None)
+    assert kindred_window.choose_file("open") is None
