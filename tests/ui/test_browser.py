@@ -20,6 +20,7 @@ import pytest
 from flask import Flask
 from uitest_support import HOSTILE_TITLE
 from uitest_support import HOSTILE_TITLES
+from uitest_support import ODD_ID
 from werkzeug.serving import make_server
 
 from recommender.workspace import Workspace
@@ -341,4 +342,12 @@ def test_hostile_titles_show_literally_and_run_nothing(
     page.goto(hostile_server.url("/catalogue"))
     expect(page.get_by_text(HOSTILE_TITLES["h3"], exact=True)).to_be_visible()
     assert not [url for url in recorder.requests if urlsplit(url).path == "/x"], "<img> loaded"
+
+    # An id full of URL and markup characters still rates, links and re-renders.
+    page.goto(hostile_server.url("/catalogue?q=loud"))
+    row = page.locator(".item-row").filter(has_text="Loud Morning")
+    rate_in_row(page, row, "2 stars")
+    assert hostile_workspace.my_ratings_map()[ODD_ID] == 2.0
+    row.get_by_role("link", name="Loud Morning").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Loud Morning")
     assert_clean(recorder)

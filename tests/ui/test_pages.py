@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from uitest_support import HOSTILE_TITLES
+from uitest_support import ODD_ID
 from uitest_support import Person
 
 PAGES = ["/", "/catalogue", "/recommendations", "/ratings", "/people", "/about"]
@@ -331,3 +332,20 @@ def test_with_a_few_ratings_recommendations_show_with_a_nudge(
     assert '<div class="nudge" data-not-enough>' in html
     assert 'href="/catalogue">Rate titles in the catalogue' in html
     assert 'class="card recommendation"' in html
+
+
+def test_an_item_id_with_url_and_markup_characters_works_everywhere(hostile_app: Flask) -> None:
+    client = hostile_app.test_client()
+    csrf = {"X-CSRF-Token": hostile_app.config["CSRF_TOKEN"]}
+    catalogue = page_text(client, "/catalogue?q=loud")
+    link = re.search(r'<a href="(/items/[^"]+)">Loud Morning</a>', catalogue).group(1)
+    assert link == "/items/odd/%22id%22%20&amp;%20%3F%23%3Cx%3E"
+    item_page = page_text(client, link.replace("&amp;", "&"))
+    assert "<h1>Loud Morning" in item_page
+    assert 'data-rate-item="odd/&#34;id&#34; &amp; ?#&lt;x&gt;"' in item_page
+    saved = client.post("/api/ratings", json={"item": ODD_ID, "rating": 2.5}, headers=csrf)
+    assert saved.json["item"] == ODD_ID and saved.json["my_rating"] == 2.5
+    assert (
+        client.get(link.replace("&amp;", "&").replace("/items/", "/api/items/")).json["my_rating"]
+        == 2.5
+    )

@@ -8,6 +8,9 @@ from flask.testing import FlaskClient
 from recommender.community import Community
 
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
+# An id with every character that could break a URL, an attribute or a CSS selector.
+ODD_ID = 'odd/"id" & ?#<x>'
+
 HOSTILE_TITLES = {
     "h1": HOSTILE_TITLE,
     "h2": "<script>alert('title')</script>",
@@ -16,23 +19,24 @@ HOSTILE_TITLES = {
     "h5": "Fine Film",
     "h6": "Another Fine Film",
     "h7": "Quiet Evening",
-    "h8": "Loud Morning",
+    ODD_ID: "Loud Morning",
 }
 
 
 def hostile_community() -> Community:
     """Six people rating eight titles, three of them hostile, with two clear tastes.
 
-    People a1–a3 love h1–h4 and dislike h5–h8; b1–b3 the other way round. A person who rates
-    h2–h4 high and h5–h8 low is kindred to the a's, who recommend h1 (the ``<img>`` title).
+    People a1–a3 love h1–h4 and dislike h5–h7 and ``ODD_ID``; b1–b3 the other way round. A
+    person who rates h2–h4 high and h5–h6 low is kindred to the a's, who recommend h1 (the
+    ``<img>`` title).
     """
     rows = []
     for person in ("a1", "a2", "a3"):
         rows += [(person, item, 4.5 + 0.5 * (item == "h1")) for item in ("h1", "h2", "h3", "h4")]
-        rows += [(person, item, 1.0) for item in ("h5", "h6", "h7", "h8")]
+        rows += [(person, item, 1.0) for item in ("h5", "h6", "h7", ODD_ID)]
     for person in ("b1", "b2", "b3"):
         rows += [(person, item, 1.5) for item in ("h1", "h2", "h3", "h4")]
-        rows += [(person, item, 4.5) for item in ("h5", "h6", "h7", "h8")]
+        rows += [(person, item, 4.5) for item in ("h5", "h6", "h7", ODD_ID)]
     ratings = pd.DataFrame(rows, columns=["user", "item", "rating"])
     items = pd.DataFrame(
         {
