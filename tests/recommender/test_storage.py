@@ -18,11 +18,12 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from recommender import storage
 from recommender.errors import DataDirError
 from recommender.errors import KindredError
 from recommender.storage import DATABASE_FILE
 from recommender.storage import Store
+from recommender.storage import database
+from recommender.storage import schema
 from recommender.storage import schema_version
 
 COMMUNITY = "Demo films"
@@ -81,9 +82,9 @@ def test_applies_a_new_migration_step_keeping_the_data(tmp_path, monkeypatch):
     with Store(data_dir) as old:
         old.set_rating(COMMUNITY, "d001", 3.5)
     next_step = ("CREATE TABLE notes (community TEXT, item TEXT, note TEXT)",)
-    monkeypatch.setattr(storage, "MIGRATIONS", (*storage.MIGRATIONS, next_step))
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, next_step))
     with Store(data_dir) as new:
-        assert new.version() == len(storage.MIGRATIONS)
+        assert new.version() == len(schema.MIGRATIONS)
         assert new.ratings(COMMUNITY) == {"d001": 3.5}
         tables = new._open_connection().execute("SELECT name FROM sqlite_master").fetchall()
         assert ("notes",) in tables
@@ -94,7 +95,7 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
     with Store(data_dir) as old:
         old.set_rating(COMMUNITY, "d001", 3.5)
     broken_step = ("CREATE TABLE notes (note TEXT)", "THIS IS NOT SQL")
-    monkeypatch.setattr(storage, "MIGRATIONS", (*storage.MIGRATIONS, broken_step))
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, broken_step))
     with pytest.raises(DataDirError, match="Cannot use"):
         Store(data_dir)
     monkeypatch.undo()
@@ -372,6 +373,8 @@ def test_record_update_list_and_delete_communities(store: Store):
         "users": 610,
         "items": 9724,
         "imported_at": "2026-12-04T10:00:00+00:00",
+        "folder": None,
+        "content_hash": None,
     }
     store.record_community("books", scale=(1, 5), ratings=30, users=2, items=10)
     assert store.communities()[0]["ratings"] == 30
@@ -445,7 +448,7 @@ def test_concurrent_writes_and_reads_from_threads(store: Store):
 
 
 def test_a_busy_writer_elsewhere_gives_a_clear_error_and_reads_still_work(tmp_path, monkeypatch):
-    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
     data_dir = tmp_path / "data"
     with Store(data_dir) as opened:
         opened.set_rating(COMMUNITY, "d001", 2.0)
