@@ -17,15 +17,16 @@ from recommender._sparse import RatingMatrix
 from recommender.neighbourhood import PairSums
 from recommender.neighbourhood import pair_sums
 
-#: How many similarity values one block may hold (people in the block x community size).
+#: How many values one block may hold: its people times the larger of the community's
+#: people and items (similarity rows, and the block's ratings as dense columns).
 BLOCK_BUDGET = 4_000_000
 #: Threads computing one block's similarity rows.
 WORKERS = 2
 
 
-def blocks_of(people: np.ndarray, community_size: int) -> list[np.ndarray]:
+def blocks_of(people: np.ndarray, width: int) -> list[np.ndarray]:
     """``people`` cut into as few blocks as :data:`BLOCK_BUDGET` allows."""
-    size = max(1, BLOCK_BUDGET // max(community_size, 1))
+    size = max(1, BLOCK_BUDGET // max(width, 1))
     return [people[start : start + size] for start in range(0, len(people), size)]
 
 
@@ -46,7 +47,7 @@ def neighbourhood_sums(
     n_pairs = len(user_rows)
     sums = PairSums(np.zeros(n_pairs), np.zeros(n_pairs), np.zeros(n_pairs, dtype=np.int64))
     known = np.flatnonzero((user_rows >= 0) & (item_rows >= 0))
-    blocks = blocks_of(np.unique(user_rows[known]), matrix.shape[0])
+    blocks = blocks_of(np.unique(user_rows[known]), max(matrix.shape))
     if not blocks:
         return sums
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kindred-sim") as pool:

@@ -149,38 +149,74 @@ def pair_sums(
     k: int,
     shape: str,
 ) -> PairSums:
-    """Neighbourhood sums for many (person, item) pairs, one item at a time.
+    """Neighbourhood sums for many (person, item) pairs.
 
     ``similarity_block`` holds a few people's similarity rows (``b x users``); pair ``j`` asks
-    for person ``block_rows[j]`` and item ``item_rows[j]`` (a known item). For each item the
-    sub-block "askers x raters" is sorted once per row, and the top ``k`` above
-    ``min_similarity`` are summed. With the ``"global"`` shape, each row of the block is first
-    cut down to its ``k`` most similar people.
+    for person ``block_rows[j]`` and item ``item_rows[j]`` (a known item). Items rated by at
+    most ``k`` people need no choosing: all their raters above ``min_similarity`` count, and
+    those pairs are summed in one vectorised pass. Each item with more raters is handled on
+    its own: its "askers x raters" sub-block keeps each row's top ``k``. With the
+    ``"global"`` shape, each row of the block is first cut down to its ``k`` most similar
+    people, so every item takes the vectorised pass.
     """
     if shape == "global":
         similarity_block = _keep_top_k_per_row(similarity_block, min_similarity, k)
     n_pairs = len(item_rows)
-    weighted = np.zeros(n_pairs)
-    total = np.zeros(n_pairs)
-    count = np.zeros(n_pairs, dtype=np.int64)
-    order = np.argsort(item_rows, kind="stable")
-    sorted_items = item_rows[order]
-    boundaries = np.flatnonzero(np.diff(sorted_items)) + 1
-    for group in np.split(order, boundaries):
-        if len(group) == 0:
-            continue
+    sums = PairSums(np.zeros(n_pairs), np.zeros(n_pairs), np.zeros(n_pairs, dtype=np.int64))
+    raters_per_pair = np.diff(matrix.item_indptr)[item_rows]
+    crowded = (raters_per_pair > k) if shape == "item" else np.zeros(n_pairs, dtype=bool)
+    _sum_all_raters(
+        matrix,
+        residuals,
+        similarity_block,
+        block_rows,
+        item_rows,
+        min_similarity,
+        sums,
+        np.flatnonzero(~crowded),
+    )
+    pairs = np.flatnonzero(crowded)
+    order = pairs[np.argsort(item_rows[pairs], kind="stable")]
+    boundaries = np.flatnonzero(np.diff(item_rows[order])) + 1
+    for group in np.split(order, boundaries) if len(order) else []:
         item = item_rows[group[0]]
         entries = matrix.item_entries[matrix.item_indptr[item] : matrix.item_indptr[item + 1]]
-        raters = matrix.user_of_entry[entries]
-        sims = similarity_block[np.ix_(block_rows[group], raters)]
-        chosen = sims > min_similarity
-        if shape == "item" and sims.shape[1] > k:
-            chosen &= top_k_mask(sims, k)
+        sims = similarity_block[np.ix_(block_rows[group], matrix.user_of_entry[entries])]
+        chosen = (sims > min_similarity) & top_k_mask(sims, k)
         weights = np.where(chosen, sims, 0.0)
-        weighted[group] = weights @ residuals[entries]
-        total[group] = np.abs(weights).sum(axis=1)
-        count[group] = chosen.sum(axis=1)
-    return PairSums(weighted, total, count)
+        sums.weighted_sum[group] = weights @ residuals[entries]
+        sums.weight_total[group] = np.abs(weights).sum(axis=1)
+        sums.count[group] = chosen.sum(axis=1)
+    return sums
+
+
+def _sum_all_raters(
+    matrix: RatingMatrix,
+    residuals: np.ndarray,
+    similarity_block: np.ndarray,
+    block_rows: np.ndarray,
+    item_rows: np.ndarray,
+    min_similarity: float,
+    sums: PairSums,
+    pairs: np.ndarray,
+) -> None:
+    """Add up, for each of ``pairs``, every rater of its item above ``min_similarity``."""
+    if len(pairs) == 0:
+        return
+    starts = matrix.item_indptr[item_rows[pairs]]
+    counts = matrix.item_indptr[item_rows[pairs] + 1] - starts
+    pair_of_entry = np.repeat(np.arange(len(pairs)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    entries = matrix.item_entries[np.repeat(starts, counts) + offsets]
+    sims = similarity_block[block_rows[pairs][pair_of_entry], matrix.user_of_entry[entries]]
+    chosen = sims > min_similarity
+    weights = np.where(chosen, sims, 0.0)
+    size = len(pairs)
+    sums.weighted_sum[pairs] = np.bincount(
+        pair_of_entry, weights=weights * residuals[entries], minlength=size
+    )
+    sums.weight_total[pairs] = np.bincount(pair_of_entry, weights=np.abs(weights), minlength=size)
+    sums.count[pairs] = np.bincount(pair_of_entry, weights=chosen, minlength=size).astype(np.int64)
 
 
 def top_k_mask(values: np.ndarray, k: int) -> np.ndarray:

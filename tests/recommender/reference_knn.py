@@ -156,4 +156,4 @@ def _near_tie(ranked: list[tuple[int, float]], k: int) -> bool:
     """True when the k-th and (k+1)-th similarities are too close to order reliably."""
     if len(ranked) <= k:
         return False
-    return abs(ranked[k - 1][1] - ranked[k][1]) < 1e-9
+    return abs(ranked[k - 1][1] - ranked[k][1]) < 1e-5
