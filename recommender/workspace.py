@@ -28,7 +28,9 @@ from recommender.catalogue import search_catalogue
 from recommender.community import Community
 from recommender.demo import demo_community
 from recommender.errors import KindredError
+from recommender.importing.progress import ProgressCallback
 from recommender.knn import UserKNN
+from recommender.personal_import import import_personal_file
 from recommender.storage import Store
 
 logger = logging.getLogger(__name__)
@@ -152,6 +154,18 @@ class Workspace:
         self.store.unhide(self.community.name, item)
         return {"item": item, "hidden": False}
 
+    def import_personal(
+        self, path: str | Path, *, progress: ProgressCallback | None = None
+    ) -> dict[str, object]:
+        """Import the person's export (IMDb, Letterboxd, Goodreads, generic) into this community.
+
+        New ratings are added, changed ones updated, ratings made in the app kept; seen items
+        and the want-list are remembered; all in one transaction. Returns the summary (see
+        :func:`recommender.personal_import.import_personal_file`); a file that cannot be read
+        raises ``RatingsImportError`` and changes nothing.
+        """
+        return import_personal_file(self.store, self.community, path, progress=progress)
+
     def my_ratings(self) -> list[dict[str, object]]:
         """The person's ratings, newest first, each with the item's description."""
         my_ratings = self.my_ratings_map()
@@ -238,8 +252,8 @@ class Workspace:
             based_on = len(my_ratings)
             if based_on == 0:
                 return self._no_recommendations("Rate a few titles to get recommendations.")
-            hidden = set(self.store.hidden(self.community.name))
-            candidates = [item for item in self.statistics.index if item not in hidden]
+            excluded = self._never_recommended()
+            candidates = [item for item in self.statistics.index if item not in excluded]
             found = model.recommend(ratings=my_ratings, n=n, candidates=candidates)
         else:
             user = str(user)
@@ -282,6 +296,11 @@ class Workspace:
             "message": message,
             "items": items,
         }
+
+    def _never_recommended(self) -> set[str]:
+        """Items the person hid or has seen without rating: never recommended to them."""
+        name = self.community.name
+        return set(self.store.hidden(name)) | set(self.store.seen(name))
 
     def _no_recommendations(self, message: str) -> dict[str, object]:
         return {

@@ -571,3 +571,55 @@ def test_a_writer_killed_mid_transaction_neither_blocks_nor_changes_anything(tmp
         assert reopened.ratings(COMMUNITY) == {"d001": 4.0}
         reopened.set_rating(COMMUNITY, "d002", 3.0)
         assert reopened.ratings(COMMUNITY) == {"d001": 4.0, "d002": 3.0}
+
+
+def test_a_version_1_database_gains_the_seen_table_and_keeps_its_data(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    raw = sqlite3.connect(data_dir / DATABASE_FILE, isolation_level=None)
+    for statement in schema.MIGRATIONS[0]:
+        raw.execute(statement)
+    raw.execute(
+        "INSERT INTO my_ratings (community, item, rating, rated_at) "
+        "VALUES ('Demo films', 'd001', 4.0, '2026-01-01')"
+    )
+    raw.execute("PRAGMA user_version = 1")
+    raw.close()
+    with Store(data_dir) as opened:
+        assert opened.version() == schema_version() >= 2
+        assert opened.ratings(COMMUNITY) == {"d001": 4.0}
+        assert opened.rated_in_app(COMMUNITY) == {"d001"}
+        opened.mark_seen(COMMUNITY, "d002")
+        opened.mark_seen(COMMUNITY, "d002")
+        assert opened.seen(COMMUNITY) == ["d002"]
+        assert opened.unmark_seen(COMMUNITY, "d002") is True
+        assert opened.seen(COMMUNITY) == []
+
+
+def test_a_personal_import_with_one_bad_row_stores_nothing(store: Store):
+    store.set_rating(COMMUNITY, "d001", 2.0)
+    with pytest.raises(KindredError, match="finite number"):
+        store.apply_personal_import(
+            COMMUNITY,
+            ratings=[{"item": "d002", "rating": 4.0}, {"item": "d003", "rating": math.nan}],
+            source="imdb:ratings.csv",
+            seen=["d004"],
+            want=["d005"],
+            log={"source_file": "ratings.csv", "started_at": "2026-12-04T00:00:00+00:00"},
+        )
+    assert store.ratings(COMMUNITY) == {"d001": 2.0}
+    assert (store.seen(COMMUNITY), store.want_list(COMMUNITY), store.import_log()) == ([], [], [])
+    log_id = store.apply_personal_import(
+        COMMUNITY,
+        ratings=[{"item": "d002", "rating": 4.0}],
+        source="imdb:ratings.csv",
+        seen=["d004"],
+        want=["d005"],
+        log={"source_file": "ratings.csv", "started_at": "2026-12-04T00:00:00+00:00",
+             "summary": {"added": 1}},
+    )  # fmt: skip
+    assert store.ratings(COMMUNITY) == {"d001": 2.0, "d002": 4.0}
+    assert store.rated_in_app(COMMUNITY) == {"d001"}
+    assert (store.seen(COMMUNITY), store.want_list(COMMUNITY)) == (["d004"], ["d005"])
+    assert store.import_log()[0]["id"] == log_id
+    assert store.import_log()[0]["summary"] == {"added": 1}
