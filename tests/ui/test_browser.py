@@ -351,3 +351,19 @@ def test_hostile_titles_show_literally_and_run_nothing(
     row.get_by_role("link", name="Loud Morning").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Loud Morning")
     assert_clean(recorder)
+
+
+def test_a_refused_change_shows_the_servers_sentence(
+    live_server: LiveServer, workspace: Workspace, tab
+) -> None:
+    page, recorder = tab
+    page.goto(live_server.url(f"/catalogue?token={live_server.token}"))
+    live_server.app.config["CSRF_TOKEN"] = "a-new-launch"  # as if the server had restarted
+    page.locator(".item-row").first.locator('label[title="3 stars"]').click()
+    toast = page.locator("[data-toast]")
+    expect(toast).to_have_text("This change was refused: it did not come from a Kindred page.")
+    expect(toast).to_have_class(re.compile(r"\berror\b"))
+    assert workspace.my_ratings_map() == {}
+    # The browser logs the refused request itself; nothing else may fail.
+    assert all("403" in error for error in recorder.console_errors), recorder.console_errors
+    assert recorder.foreign_requests() == [] and recorder.page_errors == []

@@ -21,9 +21,17 @@ const Kindred = (() => {
     } catch (networkError) {
       throw new Error("Kindred's local server did not answer; is it still running?");
     }
-    const payload = await response.json().catch(() => null);
+    const text = await response.text();
+    let payload = null;
+    try {
+      payload = JSON.parse(text);
+    } catch (notJson) {
+      // Refusals by the server's locks (403, 421) are one plain-text sentence: show it.
+      if (response.ok) throw new Error("Kindred answered something that is not JSON.");
+    }
     if (!response.ok) {
-      throw new Error((payload && payload.error) || `Kindred refused that (${response.status}).`);
+      const sentence = (payload && payload.error) || text.trim().slice(0, 200);
+      throw new Error(sentence || `Kindred refused that (${response.status}).`);
     }
     return payload;
   }
