@@ -6,8 +6,10 @@ Most tests use the test client; the last ones start a real server on 127.0.0.1 a
 from __future__ import annotations
 
 import http.client
+import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -263,3 +265,13 @@ def test_over_real_http_the_token_redirect_never_leaves_the_app(real_server: int
     )
     assert status == 303
     assert response_headers["Location"] == "/evil.example/path"
+
+
+def test_page_scripts_never_parse_data_as_html() -> None:
+    scripts = Path(__file__).resolve().parents[2] / "ui" / "static" / "js"
+    sinks = re.compile(r"\.(innerHTML|outerHTML|insertAdjacentHTML)\b|document\.write|\beval\(")
+    for script in sorted(scripts.glob("*.js")):
+        code = "\n".join(
+            line for line in script.read_text().splitlines() if not line.strip().startswith("//")
+        )
+        assert sinks.search(code) is None, f"{script.name} uses an HTML or code sink"
