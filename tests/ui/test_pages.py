@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from itertools import pairwise
 import logging
 import re
 
@@ -349,3 +350,18 @@ def test_an_item_id_with_url_and_markup_characters_works_everywhere(hostile_app:
         client.get(link.replace("&amp;", "&").replace("/items/", "/api/items/")).json["my_rating"]
         == 2.5
     )
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/items/{first}", "/catalogue?genre=Drama"])
+def test_headings_start_at_one_and_never_skip_a_level(
+    client: FlaskClient, person: Person, url: str
+) -> None:
+    first = person.popular_items(1)[0]
+    if url != "/catalogue":  # the newcomer's catalogue is checked as it is
+        person.rate_all(person.popular_items(5, genre="Sci-Fi"), 4.5)
+    levels = [
+        int(level)
+        for level in re.findall(r"<h([1-6])\b", page_text(client, url.format(first=first)))
+    ]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(later - earlier <= 1 for earlier, later in pairwise(levels))

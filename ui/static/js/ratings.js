@@ -9,7 +9,7 @@
   /** The same row as the loop in templates/ratings.html. */
   function row(item) {
     return el("li", { class: "item-row", "data-item": item.item },
-      el("div", { class: "item-main" }, Kindred.titleLink(item), Kindred.factsLine(item)),
+      el("div", { class: "item-main" }, Kindred.titleLink(item, "h2"), Kindred.factsLine(item)),
       Kindred.starControl(item, scale),
       el("button", { type: "button", class: "button-secondary", "data-delete-rating": true },
         "Delete", el("span", { class: "visually-hidden" }, ` your rating for ${item.title}`)));

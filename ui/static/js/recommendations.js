@@ -37,7 +37,7 @@
   function card(item) {
     const people = item.kindred_count === 1 ? "person" : "people";
     return el("li", { class: "card recommendation", "data-item": item.item },
-      el("div", { class: "card-head" }, Kindred.titleLink(item), Kindred.factsLine(item)),
+      el("div", { class: "card-head" }, Kindred.titleLink(item, "h2"), Kindred.factsLine(item)),
       el("div", { class: "prediction" },
         el("span", { class: "predicted", title: "The rating Kindred expects you to give" },
           Kindred.formatRating(item.predicted_rating)),
