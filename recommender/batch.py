@@ -20,8 +20,9 @@ from recommender.neighbourhood import pair_sums
 #: How many values one block may hold: its people times the larger of the community's
 #: people and items (similarity rows, and the block's ratings as dense columns).
 BLOCK_BUDGET = 4_000_000
-#: Threads computing one block's similarity rows.
+#: Threads computing one block's similarity rows, for blocks of at least MIN_PARALLEL people.
 WORKERS = 2
+MIN_PARALLEL = 64
 
 
 def blocks_of(people: np.ndarray, width: int) -> list[np.ndarray]:
@@ -52,8 +53,11 @@ def neighbourhood_sums(
         return sums
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kindred-sim") as pool:
         for block in blocks:
-            parts = [part for part in np.array_split(block, WORKERS) if len(part)]
-            similarities = np.vstack(list(pool.map(similarity_rows, parts)))
+            if len(block) < MIN_PARALLEL:
+                similarities = similarity_rows(block)
+            else:
+                parts = np.array_split(block, WORKERS)
+                similarities = np.vstack(list(pool.map(similarity_rows, parts)))
             in_block = known[np.isin(user_rows[known], block)]
             block_sums = pair_sums(
                 matrix,

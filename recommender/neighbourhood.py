@@ -182,7 +182,9 @@ def pair_sums(
         item = item_rows[group[0]]
         entries = matrix.item_entries[matrix.item_indptr[item] : matrix.item_indptr[item + 1]]
         sims = similarity_block[np.ix_(block_rows[group], matrix.user_of_entry[entries])]
-        chosen = (sims > min_similarity) & top_k_mask(sims, k)
+        chosen = sims > min_similarity
+        if (chosen.sum(axis=1) > k).any():
+            chosen &= top_k_mask(sims, k)
         weights = np.where(chosen, sims, 0.0)
         sums.weighted_sum[group] = weights @ residuals[entries]
         sums.weight_total[group] = np.abs(weights).sum(axis=1)
