@@ -26,12 +26,13 @@ from recommender.catalogue import item_statistics
 from recommender.catalogue import item_view
 from recommender.catalogue import search_catalogue
 from recommender.community import Community
-from recommender.demo import demo_community
+from recommender.community_store import CommunityStore
 from recommender.errors import KindredError
 from recommender.importing.progress import ProgressCallback
 from recommender.knn import UserKNN
 from recommender.personal_import import import_personal_file
 from recommender.storage import Store
+from recommender.workspace_communities import CommunityChoice
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ KINDRED_SAMPLE = 40
 AGREEMENT_TITLES = 3
 
 
-class Workspace:
+class Workspace(CommunityChoice):
     """The current community, its model, and the person's own ratings.
 
     Parameters
@@ -50,7 +51,8 @@ class Workspace:
     data_dir:
         Where the person's data lives (created when missing).
     community:
-        The pool of neighbours; ``None`` means the embedded demo community.
+        The pool of neighbours; ``None`` means the community chosen last time (see
+        :meth:`use_community`), else the embedded demo community.
     model:
         An unfitted model to use; ``None`` means ``UserKNN()`` with its evaluated defaults.
     """
@@ -63,10 +65,24 @@ class Workspace:
     ) -> None:
         self.data_dir = Path(data_dir)
         self.store = Store(self.data_dir)
-        self.community = community if community is not None else demo_community()
+        try:
+            self.community_store = CommunityStore(self.data_dir, self.store)
+            self.community_store.clean_up()
+            self.community = community if community is not None else self._remembered_community()
+        except BaseException:
+            self.store.close()
+            raise
         self._unfitted_model = model if model is not None else UserKNN()
         self._model: UserKNN | None = None
         self._model_lock = threading.Lock()
+
+    def _switch_to(self, community: Community) -> None:
+        """Use ``community`` from now on: the model and statistics are rebuilt on first use."""
+        with self._model_lock:
+            self.community = community
+            self._model = None
+            for cached in ("statistics", "_ratings_by_user"):
+                self.__dict__.pop(cached, None)
 
     def close(self) -> None:
         """Close the person's database (the app and the CLI call this when they stop)."""

@@ -1,0 +1,247 @@
+"""A community's ratings as compact NumPy arrays in one folder, opened by memory mapping.
+
+Folder layout (``FORMAT_VERSION`` 1)::
+
+    manifest.json        format version, name, content hash, counts, scale, file list
+    user_indptr.npy      int64 [users + 1]   CSR by user: the ratings of user u are the
+    user_items.npy       int32 [ratings]       entries user_indptr[u] : user_indptr[u + 1]
+    user_ratings.npy     float32 [ratings]     (item codes and ratings, items ascending)
+    item_indptr.npy      int64 [items + 1]   CSR by item, likewise (user codes, ratings)
+    item_users.npy       int32 [ratings]
+    item_ratings.npy     float32 [ratings]
+    user_ids.npy         <U [users]          user code -> the community's user id (sorted)
+    item_ids.npy         <U [items]          item code -> item id (sorted)
+    items.parquet        the item metadata (item, title, year, genres, outside ids)
+
+float32 holds every rating scale Kindred reads exactly (halves and whole numbers). Vocabularies
+are fixed-width Unicode arrays, so they load without pickle and map like the rest.
+
+The content hash is SHA-256 over every array's bytes and the metadata file, in the order
+above: two imports of the same ratings give the same hash, whatever the source file looked like.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from recommender.community import Community
+from recommender.errors import DataDirError
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+ITEMS_FILE = "items.parquet"
+ARRAY_FILES = (
+    "user_indptr",
+    "user_items",
+    "user_ratings",
+    "item_indptr",
+    "item_users",
+    "item_ratings",
+    "user_ids",
+    "item_ids",
+)
+#: Text ids as in an imported community: pandas' Arrow-backed ``str`` dtype.
+ID_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+@dataclass(frozen=True)
+class CommunityArrays:
+    """A stored community as (memory-mapped) arrays plus its manifest and item metadata."""
+
+    manifest: dict[str, Any]
+    arrays: dict[str, np.ndarray]
+    items: pd.DataFrame
+
+    def to_community(self, name: str | None = None) -> Community:
+        """The ``Community`` the engine fits: a ratings DataFrame with text ids.
+
+        The rows follow the CSR by user; ids are decoded through Arrow dictionaries, so the
+        text of each id is built once, in C++.
+        """
+        indptr = self.arrays["user_indptr"]
+        users = self.arrays["user_ids"]
+        user_codes = np.repeat(np.arange(len(users), dtype=np.int32), np.diff(indptr))
+        ratings = pd.DataFrame(
+            {
+                "user": _decoded(user_codes, users),
+                "item": _decoded(np.asarray(self.arrays["user_items"]), self.arrays["item_ids"]),
+                "rating": np.asarray(self.arrays["user_ratings"], dtype=np.float64),
+            }
+        )
+        low, high = self.manifest["scale"]
+        return Community(
+            name=name or self.manifest["name"],
+            ratings=ratings,
+            items=self.items,
+            scale=(float(low), float(high)),
+        )
+
+
+def _decoded(codes: np.ndarray, vocabulary: np.ndarray) -> pd.Series:
+    dictionary = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(vocabulary.tolist()))
+    return pd.Series(pd.array(dictionary.dictionary_decode(), dtype=ID_DTYPE))
+
+
+def build_arrays(community: Community) -> dict[str, np.ndarray]:
+    """The CSR arrays and vocabularies of ``community``'s ratings (ids sorted as text)."""
+    user_codes, users = pd.factorize(community.ratings["user"].astype(str), sort=True)
+    item_codes, items = pd.factorize(community.ratings["item"].astype(str), sort=True)
+    ratings = community.ratings["rating"].to_numpy(dtype=np.float32)
+    user_codes = user_codes.astype(np.int32)
+    item_codes = item_codes.astype(np.int32)
+    by_item = np.argsort(item_codes, kind="stable")
+    by_user = by_item[np.argsort(user_codes[by_item], kind="stable")]  # (user, item) order
+    then_by_item = by_user[np.argsort(item_codes[by_user], kind="stable")]  # (item, user)
+    return {
+        "user_indptr": _indptr(user_codes, len(users)),
+        "user_items": item_codes[by_user],
+        "user_ratings": ratings[by_user],
+        "item_indptr": _indptr(item_codes, len(items)),
+        "item_users": user_codes[then_by_item],
+        "item_ratings": ratings[then_by_item],
+        "user_ids": _vocabulary(users),
+        "item_ids": _vocabulary(items),
+    }
+
+
+def _indptr(codes: np.ndarray, size: int) -> np.ndarray:
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(codes, minlength=size), out=indptr[1:])
+    return indptr
+
+
+def _vocabulary(ids: pd.Index) -> np.ndarray:
+    texts = [str(value) for value in ids]
+    width = max((len(text) for text in texts), default=1)
+    return np.array(texts, dtype=f"<U{max(width, 1)}")
+
+
+def write_arrays(
+    community: Community,
+    folder: Path,
+    extra: dict[str, Any],
+    check_cancel: Callable[[], None] = lambda: None,
+) -> dict[str, Any]:
+    """Write ``community`` into the new ``folder`` (every file fsynced); return the manifest.
+
+    ``extra`` is merged into the manifest (source file, format). ``check_cancel`` is called
+    between files and may raise to stop; the caller removes the half-written folder.
+    """
+    folder.mkdir(parents=True)
+    arrays = build_arrays(community)
+    digest = hashlib.sha256()
+    for name in ARRAY_FILES:
+        check_cancel()
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(name.encode())
+        digest.update(array.reshape(-1).view(np.uint8))
+        _write_synced(folder / f"{name}.npy", lambda handle, a=array: np.save(handle, a))
+    check_cancel()
+    metadata = _items_frame(community.items)
+    _write_synced(
+        folder / ITEMS_FILE,
+        lambda handle: metadata.to_parquet(handle, engine="pyarrow", index=False),
+    )
+    digest.update((folder / ITEMS_FILE).read_bytes())
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "name": community.name,
+        "content_hash": f"sha256:{digest.hexdigest()}",
+        "ratings": len(arrays["user_items"]),
+        "users": len(arrays["user_ids"]),
+        "items": len(community.items),
+        "rated_items": len(arrays["item_ids"]),
+        "scale": [float(community.scale[0]), float(community.scale[1])],
+        "files": [f"{name}.npy" for name in ARRAY_FILES] + [ITEMS_FILE],
+        **extra,
+    }
+    text = json.dumps(manifest, indent=2, sort_keys=True).encode()
+    _write_synced(folder / MANIFEST, lambda handle: handle.write(text))
+    fsync_directory(folder)
+    return manifest
+
+
+def _items_frame(items: pd.DataFrame) -> pd.DataFrame:
+    """The metadata with the id as a column and every text column as str or None."""
+    frame = items.reset_index()
+    frame = frame.rename(columns={frame.columns[0]: "item"})
+    for column in frame.columns:
+        if column != "year" and frame[column].dtype == object:
+            frame[column] = [None if _missing(v) else str(v) for v in frame[column]]
+    return frame
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _write_synced(path: Path, write: Callable[[Any], object]) -> None:
+    with path.open("xb") as handle:
+        write(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def fsync_directory(folder: Path) -> None:
+    """Make a folder's new entries (files, renames) durable; a no-op where unsupported."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def read_arrays(folder: Path) -> CommunityArrays:
+    """Open a stored community: manifest checked, arrays memory-mapped, metadata read.
+
+    Raises ``DataDirError`` with one sentence when the folder is missing, damaged or written by
+    a newer Kindred.
+    """
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        version = int(manifest["format_version"])
+        if version > FORMAT_VERSION:
+            raise DataDirError(
+                f"The community in {folder} was stored by a newer version of Kindred "
+                f"(format {version}); please update Kindred."
+            )
+        arrays = {
+            name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in ARRAY_FILES
+        }
+        items = pd.read_parquet(folder / ITEMS_FILE, engine="pyarrow").set_index("item")
+    except DataDirError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as error:
+        raise DataDirError(
+            f"The community stored in {folder} cannot be read ({error}); import it again."
+        ) from error
+    items.index = items.index.astype(str)
+    items["year"] = pd.array(items["year"], dtype="Int64")
+    _check_shapes(folder, manifest, arrays)
+    return CommunityArrays(manifest, arrays, items)
+
+
+def _check_shapes(folder: Path, manifest: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    users, ratings = len(arrays["user_ids"]), int(manifest["ratings"])
+    sound = (
+        len(arrays["user_indptr"]) == users + 1
+        and len(arrays["item_indptr"]) == len(arrays["item_ids"]) + 1
+        and users == int(manifest["users"])
+        and all(len(arrays[name]) == ratings for name in ARRAY_FILES[1:3] + ARRAY_FILES[4:6])
+        and int(arrays["user_indptr"][-1]) == ratings == int(arrays["item_indptr"][-1])
+    )
+    if not sound:
+        raise DataDirError(f"The community stored in {folder} is damaged; import it again.")
