@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from itertools import pairwise
 import logging
 import re
+from itertools import pairwise
 
 import pytest
 from flask import Flask
