@@ -34,7 +34,12 @@ BUILD_TIMEOUT_SECONDS = 1500
 
 
 def folder_size(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    """Bytes on disk, counting each file once (PyInstaller links shared libraries)."""
+    return sum(
+        path.stat().st_size
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    )
 
 
 @pytest.fixture(scope="module")
