@@ -206,7 +206,7 @@ class UserKNN(BaseEstimator):
         if not for_ranking:
             similarities = shrink(similarities, overlaps, float(self.shrinkage))
         comparable = overlaps >= max(int(self.min_overlap), 1)
-        similarities = np.where(comparable, similarities, -np.inf)
+        similarities = np.ascontiguousarray(np.where(comparable, similarities, -np.inf))
         fitted = own_rows >= 0
         similarities[np.flatnonzero(fitted), own_rows[fitted]] = -np.inf
         return similarities, overlaps

@@ -46,8 +46,8 @@ def _columns(query: sp.csr_matrix) -> np.ndarray:
 
 
 def _times(community_part: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
-    """``(community_part @ columns).T`` as a float64 ``b x users`` array."""
-    return np.ascontiguousarray((community_part @ columns).T, dtype=np.float64)
+    """``(community_part @ columns).T``: a ``b x users`` float32 view, not copied."""
+    return (community_part @ columns).T
 
 
 def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
