@@ -213,48 +213,47 @@ def start_app(server: LocalServer, options: StartOptions) -> StartedApp:
     welcome page. An unknown community is a ``KindredError``; a file that cannot be imported
     is reported and skipped, the app starts anyway.
     """
-    from recommender.commands.common import open_workspace
+    from recommender.workspace import Workspace
     from ui import create_app
 
-    workspace = open_workspace(str(options.data_directory), options.community)
-    if options.ratings_file:
-        import_ratings_file(workspace, Path(options.ratings_file))
-    config: dict[str, Any] = {
-        "DATA_DIR": str(options.data_directory),
-        "WORKSPACE": workspace,
-        "NATIVE_FILE_DIALOG": options.file_dialog,
-        **server.app_config(),
-    }
-    app = create_app(config)
-    workspace.warm_up()
-    server.start(app)
-    start_page = "recommendations" if workspace.status()["enough_ratings"] else ""
+    workspace = Workspace(options.data_directory)
+    try:
+        if options.community:
+            workspace.use_community(options.community)
+        if options.ratings_file:
+            import_ratings_file(workspace, Path(options.ratings_file))
+        config: dict[str, Any] = {
+            "DATA_DIR": str(options.data_directory),
+            "WORKSPACE": workspace,
+            "NATIVE_FILE_DIALOG": options.file_dialog,
+            **server.app_config(),
+        }
+        app = create_app(config)
+        workspace.warm_up()
+        server.start(app)
+        start_page = "recommendations" if workspace.status()["enough_ratings"] else ""
+    except BaseException:
+        workspace.close()
+        raise
     return StartedApp(server.address.entry_url(start_page), workspace)
 
 
 def import_ratings_file(workspace: Workspace, path: Path) -> int:
-    """Rate every title of a personal export that matches the community; returns how many.
+    """Import a personal export (IMDb, Letterboxd, Goodreads, CSV) into the current
+    community; returns how many ratings were added or changed.
 
     A file that cannot be read changes nothing and is reported in one sentence.
     """
     from recommender.errors import RatingsImportError
-    from recommender.importing import read_personal
 
     try:
-        personal, _ = read_personal(path, workspace.community)
+        summary = workspace.import_personal(path)
     except RatingsImportError as error:
         log.error("not imported: %s", error, extra=SHOWN_TO_PERSON)
         print(f"Kindred: {path} was not imported: {error}", file=sys.stderr, flush=True)
         return 0
-    for item, rating in personal.as_dict().items():
-        workspace.rate(item, rating)
-    log.info(
-        "imported %d rating(s) from %s (%d row(s) matched no title)",
-        len(personal.ratings),
-        path,
-        len(personal.unmatched),
-    )
-    return len(personal.ratings)
+    log.info("imported %s: %s", path, summary["summary"])
+    return int(summary["added"]) + int(summary["changed"])
 
 
 def serve_until_signalled(options: StartOptions) -> int:
@@ -265,6 +264,7 @@ def serve_until_signalled(options: StartOptions) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM)
     }
     server = bind_server(options.port)
+    started: StartedApp | None = None
     try:
         started = start_app(server, options)
         print(f"Kindred running at {started.url}", flush=True)
@@ -273,6 +273,8 @@ def serve_until_signalled(options: StartOptions) -> int:
         log.info("stop signal received")
     finally:
         server.shutdown()
+        if started is not None:
+            started.workspace.close()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     return 0
@@ -324,6 +326,8 @@ def run_window(options: StartOptions) -> int:
             listener.close()
         for server in servers:
             server.shutdown()
+        if started.done() and started.exception() is None:
+            started.result().workspace.close()
     log.info("Kindred window closed")
     return 1 if window.startup_failed else 0
 

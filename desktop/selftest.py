@@ -14,6 +14,10 @@ import logging
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from recommender.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -48,22 +52,34 @@ def run_self_test() -> int:
 def check_recommendations_page(data_directory: Path) -> list[str]:
     """Rate demo titles, render the recommendations page, return the titles found on it."""
     from recommender.workspace import Workspace
-    from ui import create_app
 
-    workspace = Workspace(data_directory)
+    with Workspace(data_directory) as workspace:
+        titles = recommended_titles_after_rating(workspace)
+        check_page_shows(workspace, data_directory, titles)
+    return titles
+
+
+def recommended_titles_after_rating(workspace: Workspace) -> list[str]:
+    """Rate the most-rated demo titles at the top of the scale; return the first titles
+    the Workspace then recommends."""
     if not workspace.community.is_demo:
         raise SelfTestFailure("the workspace did not open the demo community")
-    most_rated = workspace.statistics.sort_values("count", ascending=False).index[:RATED_TITLES]
+    by_count = workspace.statistics.sort_values("count", ascending=False)
+    most_rated = by_count.index[:RATED_TITLES]
     if len(most_rated) < RATED_TITLES:
         raise SelfTestFailure(f"the demo catalogue has fewer than {RATED_TITLES} titles")
-    top_of_scale = workspace.community.scale[1]
     for item in most_rated:
-        workspace.rate(str(item), top_of_scale)
-
+        workspace.rate(str(item), workspace.community.scale[1])
     answer = workspace.recommendations(n=10)
     titles = [str(entry["title"]) for entry in answer["items"]][:TITLES_CHECKED]
     if len(titles) < TITLES_CHECKED:
         raise SelfTestFailure(f"only {len(titles)} recommendation(s) for five rated demo titles")
+    return titles
+
+
+def check_page_shows(workspace: Workspace, data_directory: Path, titles: list[str]) -> None:
+    """Render ``/recommendations`` through the real app (token required) and find ``titles``."""
+    from ui import create_app
 
     app = create_app(
         {
@@ -84,4 +100,3 @@ def check_recommendations_page(data_directory: Path) -> list[str]:
     refused = client.get("/recommendations")
     if refused.status_code != 403:
         raise SelfTestFailure(f"a request without the token answered {refused.status_code}")
-    return titles

@@ -20,11 +20,12 @@ from recommender.errors import KindredError
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LocalServer]:
     local_server = bind_server(0)
+    started = start_app(local_server, StartOptions(tmp_path / "data"))
     try:
-        start_app(local_server, StartOptions(tmp_path / "data"))
         yield local_server
     finally:
         local_server.shutdown()
+        started.workspace.close()
 
 
 def request(
@@ -78,11 +79,12 @@ def test_each_launch_gets_a_new_token() -> None:
 def test_shutdown_closes_the_port_and_stops_every_thread(tmp_path: Path) -> None:
     threads_before = set(threading.enumerate())
     local_server = bind_server(0)
-    start_app(local_server, StartOptions(tmp_path / "data"))
+    started = start_app(local_server, StartOptions(tmp_path / "data"))
     port = local_server.address.port
     assert request(local_server, "/").status == 403
     local_server.shutdown()
     local_server.shutdown()  # idempotent
+    started.workspace.close()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
     assert set(threading.enumerate()) <= threads_before

@@ -19,7 +19,6 @@ from recommender.workspace import Workspace
 
 
 def test_a_file_imports_the_matching_titles(tmp_path: Path) -> None:
-    workspace = Workspace(tmp_path / "data")
     export = imdb_export(
         tmp_path,
         [
@@ -28,19 +27,20 @@ def test_a_file_imports_the_matching_titles(tmp_path: Path) -> None:
             ("tt9999999", 7, "Not In The Demo", 2020),
         ],
     )
-    assert import_ratings_file(workspace, export) == 2
-    assert workspace.my_ratings_map() == {"d001": 4.0, "d002": 5.0}
+    with Workspace(tmp_path / "data") as workspace:
+        assert import_ratings_file(workspace, export) == 2
+        assert workspace.my_ratings_map() == {"d001": 4.0, "d002": 5.0}
 
 
 def test_an_unreadable_file_changes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    workspace = Workspace(tmp_path / "data")
-    workspace.rate("d001", 3.0)
     broken = tmp_path / "broken.csv"
     broken.write_bytes(b"\x00\x01 not a ratings file")
-    assert import_ratings_file(workspace, broken) == 0
-    assert workspace.my_ratings_map() == {"d001": 3.0}
+    with Workspace(tmp_path / "data") as workspace:
+        workspace.rate("d001", 3.0)
+        assert import_ratings_file(workspace, broken) == 0
+        assert workspace.my_ratings_map() == {"d001": 3.0}
     assert capsys.readouterr().err.startswith(f"Kindred: {broken} was not imported:")
 
 
@@ -53,18 +53,19 @@ def test_a_person_with_enough_ratings_starts_on_recommendations(tmp_path: Path) 
         ],
     )
     server = bind_server(0)
-    try:
-        first_url = start_app(server, StartOptions(tmp_path / "data", ratings_file=str(export))).url
-    finally:
-        server.shutdown()
+    started = start_app(server, StartOptions(tmp_path / "data", ratings_file=str(export)))
+    server.shutdown()
+    started.workspace.close()
+    first_url = started.url
     assert first_url.startswith(server.address.base_url + "?token=")  # 2 ratings: welcome
-    for item in ("d003", "d004", "d005"):
-        Workspace(tmp_path / "data").rate(item, 4.0)
+    with Workspace(tmp_path / "data") as workspace:
+        for item in ("d003", "d004", "d005"):
+            workspace.rate(item, 4.0)
     server = bind_server(0)
-    try:
-        url = start_app(server, StartOptions(tmp_path / "data")).url
-    finally:
-        server.shutdown()
+    started = start_app(server, StartOptions(tmp_path / "data"))
+    server.shutdown()
+    started.workspace.close()
+    url = started.url
     assert url.startswith(server.address.base_url + "recommendations?token=")
 
 
@@ -80,7 +81,7 @@ def test_an_unknown_community_is_one_sentence_and_exit_1(tmp_path: Path) -> None
     )
     assert completed.returncode == 1
     assert completed.stdout == ""
-    assert completed.stderr.startswith("Kindred: There is no stored community named 'nosuch'")
+    assert completed.stderr == "Kindred: There is no stored community named 'nosuch'.\n"
     assert "Traceback" not in completed.stderr
 
 

@@ -40,11 +40,11 @@ def require_tools() -> None:
 
 def rate_five_demo_titles(data_dir: Path) -> list[str]:
     """Give the person five ratings, so the window starts on their recommendations."""
-    workspace = Workspace(data_dir)
-    popular = workspace.statistics.sort_values("count", ascending=False).index[:5]
-    for item in popular:
-        workspace.rate(str(item), 5.0)
-    return [str(entry["title"]) for entry in workspace.recommendations(n=3)["items"]]
+    with Workspace(data_dir) as workspace:
+        popular = workspace.statistics.sort_values("count", ascending=False).index[:5]
+        for item in popular:
+            workspace.rate(str(item), 5.0)
+        return [str(entry["title"]) for entry in workspace.recommendations(n=3)["items"]]
 
 
 def wait_for_log(log_file: Path, pattern: str, process: subprocess.Popen) -> re.Match[str]:
@@ -132,7 +132,7 @@ def hand_over_a_file_from_a_second_launch(
         if log_text.count("window loaded http") >= 2:
             break
         time.sleep(0.2)
-    assert "imported 2 rating(s)" in log_text
+    assert "2 new ratings" in log_text
     assert "brought to the front by another launch" in log_text
     assert log_text.count("window loaded http") >= 2, "the page was not reloaded"
 
