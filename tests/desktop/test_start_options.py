@@ -100,3 +100,22 @@ def test_without_the_window_extra_it_says_how_to_get_it(
     assert status == 1
     error = capsys.readouterr().err
     assert error.startswith("Kindred: the window needs webview (pip install 'kindred[window]')")
+
+
+def test_community_option_starts_on_that_stored_community(tmp_path: Path) -> None:
+    rows = ["user,item,rating"]
+    for user in range(1, 7):
+        rows += [f"u{user},m{item},{1 + (user + item) % 5}" for item in range(1, 9)]
+    community_file = tmp_path / "tiny.csv"
+    community_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with Workspace(tmp_path / "data") as workspace:
+        workspace.import_community(community_file, name="tiny")
+        assert workspace.community.is_demo  # importing does not select it
+    server = bind_server(0)
+    started = start_app(server, StartOptions(tmp_path / "data", community="tiny"))
+    server.shutdown()
+    try:
+        assert started.workspace.community.name == "tiny"
+        assert started.workspace.status()["community"]["users"] == 6
+    finally:
+        started.workspace.close()
