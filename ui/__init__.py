@@ -22,6 +22,7 @@ from ui import security
 from ui.context import WORKSPACE_EXTENSION
 from ui.views import about
 from ui.views import catalogue
+from ui.views import import_page
 from ui.views import items
 from ui.views import people
 from ui.views import ratings
@@ -63,8 +64,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         given if given is not None else _open_workspace(app.config["DATA_DIR"])
     )
 
-    # Pages link to optional features (import) only when their blueprint is registered.
-    app.jinja_env.globals["has_page"] = lambda endpoint: endpoint in app.view_functions
     security.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
@@ -73,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         catalogue.blueprint,
         recommendations.blueprint,
         ratings.blueprint,
+        import_page.blueprint,
         items.blueprint,
         people.blueprint,
         about.blueprint,

@@ -236,6 +236,53 @@ def test_my_ratings_delete_and_undo(live_server: LiveServer, workspace: Workspac
     assert_clean(recorder)
 
 
+def test_import_a_file_with_bad_rows_and_see_the_report(
+    live_server: LiveServer, workspace: Workspace, tab, tmp_path: Path
+) -> None:
+    page, recorder = tab
+    titles = workspace.catalogue(genre="Sci-Fi", per_page=5)["items"]
+    lines = ["Title,Year,Rating", *[f'"{t["title"]}",{t["year"]},5' for t in titles]]
+    lines += ["<b>Not a film</b>,1999,3", "Broken Row,2001,xyz"]
+    export = tmp_path / "letterbox-ish.csv"
+    export.write_text("\n".join(lines) + "\n")
+
+    page.goto(live_server.url(f"/?token={live_server.token}"))
+    page.get_by_role("link", name="Import a ratings file").click()
+    page.locator("[data-file-input]").set_input_files(str(export))
+    expect(page.locator("[data-chosen-file]")).to_have_text("letterbox-ish.csv")
+    page.get_by_role("button", name="Import").click()
+    result = page.locator("[data-import-result]")
+    expect(result).to_be_visible()
+    expect(result.locator("[data-result-summary]")).to_contain_text("5 new ratings")
+    expect(page.locator("[data-my-rating-count]")).to_have_text("5 rated")
+    skipped = result.get_by_role("table", name=re.compile("^Skipped rows"))
+    expect(skipped.locator("tbody tr")).to_have_text(["8rating 'xyz' is not a number"])
+    unmatched = result.get_by_role("table", name=re.compile("^Not found in"))
+    expect(unmatched.locator("tbody td").nth(1)).to_have_text("<b>Not a film</b>")
+    screenshot(page, "08-import-report")
+    result.get_by_role("link", name="See your recommendations").click()
+    expect(page.locator("[data-recommendations] > li").first).to_be_visible()
+    assert_clean(recorder)
+
+
+def test_a_bad_import_is_explained_in_the_page(
+    live_server: LiveServer, workspace: Workspace, tab, tmp_path: Path
+) -> None:
+    page, recorder = tab
+    junk = tmp_path / "holiday.csv"
+    junk.write_bytes(b"\x00\x01\x02 not a table")
+    page.goto(live_server.url(f"/import?token={live_server.token}"))
+    page.locator("[data-file-input]").set_input_files(str(junk))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "holiday.csv: is a binary file, not a ratings table."
+    )
+    expect(page.locator("[data-import-result]")).to_be_hidden()
+    assert workspace.my_ratings_map() == {}
+    assert all("400" in error for error in recorder.console_errors), recorder.console_errors
+    assert recorder.foreign_requests() == [] and recorder.page_errors == []
+
+
 def test_stars_work_from_the_keyboard(live_server: LiveServer, workspace: Workspace, tab) -> None:
     page, recorder = tab
     page.goto(live_server.url(f"/catalogue?token={live_server.token}"))
@@ -272,7 +319,7 @@ def test_clearing_a_rating_on_the_item_page_can_be_undone(
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/catalogue", "/recommendations", "/ratings", "/people", "/about"]
+    "path", ["/", "/catalogue", "/recommendations", "/ratings", "/import", "/people", "/about"]
 )
 def test_readable_at_800_by_600(
     live_server: LiveServer, workspace: Workspace, browser, path

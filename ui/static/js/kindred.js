@@ -11,7 +11,9 @@ const Kindred = (() => {
     const headers = { Accept: "application/json" };
     const options = { method, headers, credentials: "same-origin" };
     if (method !== "GET") headers["X-CSRF-Token"] = csrfToken;
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      options.body = body; // the browser sets the multipart Content-Type
+    } else if (body !== undefined) {
       headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
@@ -204,6 +206,6 @@ const Kindred = (() => {
 
   return {
     api, el, starControl, factsLine, titleLink, formatRating, percent, itemUrl,
-    toast, showError, rate, unrate,
+    toast, showError, rate, unrate, refreshStatus,
   };
 })();
