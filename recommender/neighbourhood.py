@@ -182,14 +182,26 @@ def pair_sums(
         item = item_rows[group[0]]
         entries = matrix.item_entries[matrix.item_indptr[item] : matrix.item_indptr[item + 1]]
         sims = similarity_block[np.ix_(block_rows[group], matrix.user_of_entry[entries])]
-        chosen = sims > min_similarity
-        if (chosen.sum(axis=1) > k).any():
-            chosen &= top_k_mask(sims, k)
-        weights = np.where(chosen, sims, 0.0)
+        weights, counts = _weights_above(sims, min_similarity)
+        if (counts > k).any():
+            weights, counts = _weights_above(
+                np.where(top_k_mask(sims, k), sims, -np.inf), min_similarity
+            )
         sums.weighted_sum[group] = weights @ residuals[entries]
-        sums.weight_total[group] = np.abs(weights).sum(axis=1)
-        sums.count[group] = chosen.sum(axis=1)
+        sums.weight_total[group] = (
+            np.abs(weights).sum(axis=1) if min_similarity < 0 else weights.sum(axis=1)
+        )
+        sums.count[group] = counts
     return sums
+
+
+def _weights_above(sims: np.ndarray, min_similarity: float) -> tuple[np.ndarray, np.ndarray]:
+    """Similarities above ``min_similarity`` (others 0) and how many there are per row."""
+    if min_similarity == 0.0:
+        weights = np.maximum(sims, 0.0)
+        return weights, np.count_nonzero(weights, axis=1)
+    chosen = sims > min_similarity
+    return np.where(chosen, sims, 0.0), chosen.sum(axis=1)
 
 
 def _sum_all_raters(
