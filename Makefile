@@ -11,7 +11,14 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 PYTEST_ARGS ?=
 
-.PHONY: run test lint package bench clean system-run system-test
+# KINDRED_TEST_PACKAGE=1 (CI sets it) adds the PyInstaller build and its self-test to `make test`.
+ifeq ($(KINDRED_TEST_PACKAGE),1)
+TEST_EXTRAS := window,test,package
+else
+TEST_EXTRAS := window,test
+endif
+
+.PHONY: run test lint package icon bench clean system-run system-test
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Kindred needs Python 3.11 or newer"'
@@ -33,15 +40,19 @@ system-test:
 run: system-run $(VENV)/.installed-window
 	$(PY) -m desktop
 
-lint: $(VENV)/.installed-window,test
+lint: $(VENV)/.installed-$(TEST_EXTRAS)
 	$(PY) -m ruff check recommender ui desktop tests benchmarks scripts
 	$(PY) -m ruff format --check recommender ui desktop tests benchmarks scripts
 
-test: system-test $(VENV)/.installed-window,test lint
+test: system-test $(VENV)/.installed-$(TEST_EXTRAS) lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 package: system-run $(VENV)/.installed-window,package
 	$(PY) -m PyInstaller build.spec --noconfirm --clean
+	dist/Kindred/Kindred --self-test
+
+icon: $(VENV)/.installed-window
+	$(PY) scripts/make_icon.py
 
 bench: $(VENV)/.installed-window,test,bench
 	$(PY) benchmarks/engine_accuracy.py

@@ -13,7 +13,7 @@ RUNTIME_PACKAGES=(
   libxcb-xinerama0 libxcb-xkb1 libxcb-shape0 libxcb-randr0 libxcb-glx0 libxcb-dri3-0
   libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxshmfence1 libxkbfile1
 )
-TEST_PACKAGES=(xvfb xauth imagemagick chromium x11-utils)
+TEST_PACKAGES=(xvfb xauth imagemagick chromium x11-utils binutils)  # binutils: PyInstaller reads ELF files with objdump
 
 mode="${1:-run}"
 case "$mode" in
