@@ -23,6 +23,8 @@ BLOCK_BUDGET = 4_000_000
 #: Threads computing one block's similarity rows, for blocks of at least MIN_PARALLEL people.
 WORKERS = 2
 MIN_PARALLEL = 64
+#: Above this share of the community asking, the whole community is one (symmetric) block.
+WHOLE_COMMUNITY_SHARE = 0.8
 
 
 def blocks_of(people: np.ndarray, width: int) -> list[np.ndarray]:
@@ -48,12 +50,21 @@ def neighbourhood_sums(
     n_pairs = len(user_rows)
     sums = PairSums(np.zeros(n_pairs), np.zeros(n_pairs), np.zeros(n_pairs, dtype=np.int64))
     known = np.flatnonzero((user_rows >= 0) & (item_rows >= 0))
-    blocks = blocks_of(np.unique(user_rows[known]), max(matrix.shape))
+    people = np.unique(user_rows[known])
+    n_users = matrix.shape[0]
+    if (
+        len(people) >= WHOLE_COMMUNITY_SHARE * n_users
+        and n_users * max(matrix.shape) <= BLOCK_BUDGET
+    ):
+        # Nearly everyone asks: one block of the whole community, whose similarities are
+        # symmetric, costs less than the askers alone.
+        people = np.arange(n_users)
+    blocks = blocks_of(people, max(matrix.shape))
     if not blocks:
         return sums
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kindred-sim") as pool:
         for block in blocks:
-            if len(block) < MIN_PARALLEL:
+            if len(block) < MIN_PARALLEL or len(block) == n_users:
                 similarities = similarity_rows(block)
             else:
                 parts = np.array_split(block, WORKERS)

@@ -198,6 +198,8 @@ class UserKNN(BaseEstimator):
         if person is not None:
             query = self.matrix_.person_row(person, measure.values)
             own_rows = np.array([person.row])
+        elif len(query_rows) == community.rows.shape[0]:
+            query, own_rows = community.rows, query_rows  # everyone: products are symmetric
         else:
             query = community.rows[query_rows]
             own_rows = query_rows

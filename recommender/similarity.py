@@ -42,7 +42,9 @@ def _squared(matrix: sp.csr_matrix) -> sp.csr_matrix:
 def _columns(query: sp.csr_matrix) -> np.ndarray:
     """The query as a dense, C-ordered ``items x b`` float32 array: the right-hand side of a
     sparse x dense product, which streams through the community once per stored rating."""
-    return np.ascontiguousarray(query.T.toarray(), dtype=np.float32)
+    columns = np.zeros((query.shape[1], query.shape[0]), dtype=np.float32)
+    columns[query.indices, np.repeat(np.arange(query.shape[0]), np.diff(query.indptr))] = query.data
+    return columns
 
 
 def _times(community_part: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
@@ -88,6 +90,8 @@ def _corated_sums(
     """``sum x y``, ``sum x^2`` and ``sum y^2`` over the co-rated items ``C``."""
     products = _times(community.rows, _columns(query))
     query_energy = _times(community.rated, _columns(_squared(query)))
+    if query is community.rows:  # everyone against everyone: the sums mirror each other
+        return products, query_energy, query_energy.T
     community_energy = _times(community.squared, _columns(_pattern(query)))
     return products, query_energy, community_energy
 
