@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from recommender import __version__
 from recommender.errors import KindredError
 
-COMMANDS = ("recommend", "ratings", "inspect", "evaluate")
+COMMANDS = ("recommend", "ratings", "inspect", "evaluate", "import", "communities")
+# Commands whose module name differs from the command (``import`` is a Python keyword).
+MODULES = {"import": "import_file"}
 
 logger = logging.getLogger("recommender")
 
@@ -31,9 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        module = importlib.import_module(f"recommender.commands.{name}")
-        module.add_parser(subparsers)
+        _command_module(name).add_parser(subparsers)
     return parser
+
+
+def _command_module(name: str):
+    return importlib.import_module(f"recommender.commands.{MODULES.get(name, name)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    module = importlib.import_module(f"recommender.commands.{args.command}")
+    module = _command_module(args.command)
     try:
         return int(module.run(args))
     except KindredError as error:

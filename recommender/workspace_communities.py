@@ -111,15 +111,13 @@ class CommunityChoice:
             self._switch_to(self.community_store.open(answer["name"]))
         return answer
 
-    def use_community(self, name: str) -> dict[str, object]:
+    def use_community(self, name: str, *, remember: bool = True) -> dict[str, object]:
         """Make ``name`` (``"demo"`` for the demo) the current community, remembered for the
-        next start; the model is fitted again on first use. Returns the new status."""
-        if is_demo_name(name):
-            community = demo_community()
-            self.store.set_setting(CURRENT_COMMUNITY, None)
-        else:
-            community = self.community_store.open(name)
-            self.store.set_setting(CURRENT_COMMUNITY, community.name)
+        next start unless ``remember`` is False (a CLI ``--community``); the model is fitted
+        again on first use. Returns the new status."""
+        community = demo_community() if is_demo_name(name) else self.community_store.open(name)
+        if remember:
+            self.store.set_setting(CURRENT_COMMUNITY, None if community.is_demo else name)
         self._switch_to(community)
         return self.status()  # type: ignore[attr-defined]
 

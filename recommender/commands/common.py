@@ -9,11 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from recommender.datadir import resolve_data_dir
-from recommender.errors import KindredError
 from recommender.errors import RatingsImportError
 from recommender.workspace import Workspace
-
-DEMO_NAMES = ("demo", "Demo films")
 
 
 def add_data_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -26,13 +23,17 @@ def add_data_dir_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def open_workspace(data_dir: str | None, community_name: str | None) -> Workspace:
-    """The workspace on the named community; only the demo community exists until imports
-    of communities are stored."""
-    if community_name is not None and community_name not in DEMO_NAMES:
-        raise KindredError(
-            f"There is no stored community named '{community_name}'; the available one is 'demo'."
-        )
-    return Workspace(resolve_data_dir(data_dir))
+    """The workspace on the named community ("demo" or a stored one), else on the current
+    one; naming a community here does not change which one the app opens next."""
+    workspace = Workspace(resolve_data_dir(data_dir))
+    if community_name is None:
+        return workspace
+    try:
+        workspace.use_community(community_name, remember=False)
+    except BaseException:
+        workspace.close()
+        raise
+    return workspace
 
 
 def read_item_ratings(path: Path, workspace: Workspace) -> dict[str, float]:
