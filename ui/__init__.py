@@ -22,6 +22,7 @@ from ui import security
 from ui.context import WORKSPACE_EXTENSION
 from ui.views import about
 from ui.views import catalogue
+from ui.views import communities
 from ui.views import import_page
 from ui.views import items
 from ui.views import people
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         import_page.blueprint,
         items.blueprint,
         people.blueprint,
+        communities.blueprint,
         about.blueprint,
     ):
         app.register_blueprint(blueprint)

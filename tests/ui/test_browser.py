@@ -283,6 +283,31 @@ def test_a_bad_import_is_explained_in_the_page(
     assert recorder.foreign_requests() == [] and recorder.page_errors == []
 
 
+def test_import_use_and_delete_a_community(live_server: LiveServer, tab, tmp_path: Path) -> None:
+    page, recorder = tab
+    table = tmp_path / "club.csv"
+    rows = [f"u{user},i{item},{1 + (user * item) % 5}" for user in range(5) for item in range(6)]
+    table.write_text("user,item,rating\n" + "\n".join(rows) + "\n")
+    page.goto(live_server.url(f"/communities?token={live_server.token}"))
+    form = page.locator("[data-community-form]")
+    form.get_by_label("File").set_input_files(str(table))
+    form.get_by_label("Name (optional)").fill("Film club")
+    form.get_by_role("button", name="Import").click()
+    club = page.locator('li[data-name="Film club"]')
+    expect(club).to_contain_text("5 people · 6 titles · 30 ratings")
+    club.get_by_role("button", name="Use this community").click()
+    expect(club.locator(".badge-current")).to_have_text("In use")
+    expect(page.locator(".app-header .community-name")).to_have_text("Film club")
+    expect(page.locator(".app-header .badge-demo")).to_have_count(0)
+
+    club.get_by_role("button", name="Delete…").click()
+    expect(club.get_by_role("button", name="Keep")).to_be_focused()
+    club.get_by_role("button", name="Delete", exact=True).click()
+    expect(page.locator('li[data-name="Film club"]')).to_have_count(0)
+    expect(page.locator(".app-header .badge-demo")).to_have_text("Demo data")
+    assert_clean(recorder)
+
+
 def test_stars_work_from_the_keyboard(live_server: LiveServer, workspace: Workspace, tab) -> None:
     page, recorder = tab
     page.goto(live_server.url(f"/catalogue?token={live_server.token}"))
@@ -319,7 +344,17 @@ def test_clearing_a_rating_on_the_item_page_can_be_undone(
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/catalogue", "/recommendations", "/ratings", "/import", "/people", "/about"]
+    "path",
+    [
+        "/",
+        "/catalogue",
+        "/recommendations",
+        "/ratings",
+        "/import",
+        "/people",
+        "/communities",
+        "/about",
+    ],
 )
 def test_readable_at_800_by_600(
     live_server: LiveServer, workspace: Workspace, browser, path

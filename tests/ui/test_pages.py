@@ -15,7 +15,16 @@ from uitest_support import HOSTILE_TITLES
 from uitest_support import ODD_ID
 from uitest_support import Person
 
-PAGES = ["/", "/catalogue", "/recommendations", "/ratings", "/import", "/people", "/about"]
+PAGES = [
+    "/",
+    "/catalogue",
+    "/recommendations",
+    "/ratings",
+    "/import",
+    "/people",
+    "/communities",
+    "/about",
+]
 
 
 def page_text(client: FlaskClient, url: str, status: int = 200, **kwargs) -> str:

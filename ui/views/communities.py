@@ -1,0 +1,74 @@
+"""Communities: the pool of people Kindred draws kindred people from. List them, switch to
+one (remembered for the next start), import a community file, delete one.
+
+Uploads go through the same size limit and temporary-copy handling as the personal import;
+community files bigger than the limit are imported with ``python -m recommender``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint
+from flask import jsonify
+from flask import render_template
+from flask import request
+from werkzeug.utils import secure_filename
+
+from ui.context import BadRequestArgument
+from ui.context import json_body
+from ui.context import workspace
+
+blueprint = Blueprint("communities", __name__)
+
+
+def _name_from_body() -> str:
+    name = json_body().get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise BadRequestArgument("'name' must be the name of a community.")
+    return name.strip()
+
+
+@blueprint.get("/communities")
+def page():
+    """The demo and every stored community, with switch, delete and import."""
+    return render_template(
+        "communities.html", communities=workspace().communities(), status=workspace().status()
+    )
+
+
+@blueprint.get("/api/communities")
+def communities_json():
+    """JSON twin of the communities page."""
+    return jsonify({"items": workspace().communities()})
+
+
+@blueprint.post("/api/communities/current")
+def use():
+    """Make the community ``{"name": ...}`` current; answers the new status."""
+    return jsonify(workspace().use_community(_name_from_body()))
+
+
+@blueprint.delete("/api/communities")
+def delete():
+    """Delete the stored community ``{"name": ...}`` (the person's ratings in it are kept)."""
+    return jsonify(workspace().delete_community(_name_from_body()))
+
+
+@blueprint.post("/api/communities")
+def import_community():
+    """Import the uploaded community ``file`` under ``name`` (default: the file's name)."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise BadRequestArgument("Choose a community file to import.")
+    name = request.form.get("name", "").strip() or None
+    if name is not None and len(name) > 100:
+        raise BadRequestArgument("A community name must be at most 100 characters.")
+    filename = secure_filename(upload.filename) or "community.csv"
+    with tempfile.TemporaryDirectory(prefix="kindred-upload-") as folder:
+        path = Path(folder) / filename
+        upload.save(path)
+        answer = workspace().import_community(path, name)
+    answer.get("report", {})["file"] = filename  # the person's file, not the temporary copy
+    return jsonify(answer)
