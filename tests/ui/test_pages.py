@@ -43,6 +43,7 @@ def test_welcome_says_what_kindred_is_and_offers_three_ways_to_start(client: Fla
     assert 'href="/import">Import a ratings file<' in html
     assert 'href="/recommendations">See recommendations<' in html
     assert "MovieLens" in html and "never downloads" in html
+    assert html.count('href="/communities"') >= 3  # header, community card, guide
 
 
 @pytest.mark.parametrize("url", [*PAGES, "/items/{first}"])
