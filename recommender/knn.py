@@ -208,7 +208,7 @@ class UserKNN(BaseEstimator):
         if not for_ranking:
             similarities = shrink(similarities, overlaps, float(self.shrinkage))
         comparable = overlaps >= max(int(self.min_overlap), 1)
-        similarities = np.ascontiguousarray(np.where(comparable, similarities, -np.inf))
+        similarities = np.where(comparable, similarities, -np.inf).astype(np.float32, order="C")
         fitted = own_rows >= 0
         similarities[np.flatnonzero(fitted), own_rows[fitted]] = -np.inf
         return similarities, overlaps

@@ -187,7 +187,7 @@ def pair_sums(
             weights, counts = _weights_above(
                 np.where(top_k_mask(sims, k), sims, -np.inf), min_similarity
             )
-        sums.weighted_sum[group] = weights @ residuals[entries]
+        sums.weighted_sum[group] = weights @ residuals[entries].astype(weights.dtype)
         sums.weight_total[group] = (
             np.abs(weights).sum(axis=1) if min_similarity < 0 else weights.sum(axis=1)
         )

@@ -54,7 +54,7 @@ def _times(community_part: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
 
 def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """``numerator / denominator``, and 0 where the denominator is 0 (nothing to compare)."""
-    out = np.zeros_like(numerator, dtype=np.float64)
+    out = np.zeros(np.shape(numerator), dtype=np.result_type(numerator, denominator))
     np.divide(numerator, denominator, out=out, where=denominator > 0)
     return out
 
