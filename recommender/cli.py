@@ -16,7 +16,16 @@ from collections.abc import Sequence
 from recommender import __version__
 from recommender.errors import KindredError
 
-COMMANDS = ("recommend", "ratings", "inspect", "evaluate", "import", "communities")
+COMMANDS = (
+    "recommend",
+    "ratings",
+    "inspect",
+    "evaluate",
+    "import",
+    "communities",
+    "backup",
+    "restore",
+)
 # Commands whose module name differs from the command (``import`` is a Python keyword).
 MODULES = {"import": "import_file"}
 

@@ -27,8 +27,6 @@ import logging
 import os
 import re
 import secrets
-import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -43,9 +41,10 @@ from recommender.importing.progress import ProgressCallback
 from recommender.storage import Store
 from recommender.storage import now_timestamp
 from recommender.storage.arrays import CommunityArrays
-from recommender.storage.arrays import fsync_directory
 from recommender.storage.arrays import read_arrays
 from recommender.storage.arrays import write_arrays
+from recommender.storage.files import fsync_directory
+from recommender.storage.files import remove_tree
 from recommender.storage.lock import writer_lock
 from recommender.storage.lock import writer_lock_if_free
 
@@ -73,22 +72,6 @@ def checked_name(name: str) -> str:
     if name.lower() in {demo.lower() for demo in DEMO_NAMES}:
         raise KindredError(f"'{name}' is the demo community's name; choose another name.")
     return name
-
-
-def remove_tree(path: Path) -> None:
-    """Remove a folder if it exists; a file that cannot be removed is logged, and the
-    clean-up at the next open tries again."""
-
-    def report(_function, failed_path, error) -> None:
-        detail = error if isinstance(error, BaseException) else error[1]
-        logger.warning("could not remove %s: %s", failed_path, detail)
-
-    if not path.exists():
-        return
-    if sys.version_info >= (3, 12):
-        shutil.rmtree(path, onexc=report)
-    else:
-        shutil.rmtree(path, onerror=report)
 
 
 class CommunityStore:

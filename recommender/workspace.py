@@ -33,6 +33,7 @@ from recommender.knn import UserKNN
 from recommender.personal_import import import_personal_file
 from recommender.storage import Store
 from recommender.workspace_communities import CommunityChoice
+from recommender.workspace_data import DataFiles
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ KINDRED_SAMPLE = 40
 AGREEMENT_TITLES = 3
 
 
-class Workspace(CommunityChoice):
+class Workspace(CommunityChoice, DataFiles):
     """The current community, its model, and the person's own ratings.
 
     Parameters

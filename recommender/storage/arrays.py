@@ -36,6 +36,7 @@ import pyarrow as pa
 
 from recommender.community import Community
 from recommender.errors import DataDirError
+from recommender.storage.files import fsync_directory
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -190,17 +191,6 @@ def _write_synced(path: Path, write: Callable[[Any], object]) -> None:
         write(handle)
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def fsync_directory(folder: Path) -> None:
-    """Make a folder's new entries (files, renames) durable; a no-op where unsupported."""
-    if os.name != "posix":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def read_arrays(folder: Path) -> CommunityArrays:

@@ -22,6 +22,8 @@ from typing import Self
 from recommender.errors import DataDirError
 from recommender.errors import KindredError
 from recommender.storage import schema
+from recommender.storage.lock import hold_open_marker
+from recommender.storage.lock import release_open_marker
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +49,13 @@ class Database:
             raise DataDirError(
                 f"Cannot create the data directory {self.data_dir}: {error.strerror or error}."
             ) from error
+        self._open_marker: int | None = None
         self._refuse_foreign_file()
         self._connection: sqlite3.Connection | None = self._connect()
         try:
             with self._lock, self._translated_errors():
                 self._refuse_newer_or_foreign(self._user_version())
+            self._open_marker = hold_open_marker(self.data_dir)
             self._use_wal()
             self._migrate()
         except BaseException:
@@ -192,6 +196,18 @@ class Database:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+            release_open_marker(self._open_marker)
+            self._open_marker = None
+
+    def snapshot(self, target: Path) -> None:
+        """Copy the database, as of its last commit, into the new file ``target`` (SQLite's
+        online backup: other connections keep reading and writing meanwhile)."""
+        with self._lock, self._translated_errors():
+            copy = sqlite3.connect(target)
+            try:
+                self._open_connection().backup(copy)
+            finally:
+                copy.close()
 
     def __enter__(self) -> Self:
         return self

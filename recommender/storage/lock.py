@@ -165,3 +165,63 @@ def _busy(data_dir: Path, holder: int | None) -> DataDirError:
         f"Another Kindred{who} is changing the data directory {data_dir}; "
         "try again when it has finished."
     )
+
+
+# ---------------------------------------------------------------------- open marker
+OPEN_MARKER_FILE = "kindred.open"
+
+
+def hold_open_marker(data_dir: Path, wait_seconds: float | None = None) -> int | None:
+    """Take a shared lock on ``kindred.open`` for as long as a database is open here.
+
+    Many processes hold it at once; only a restore (see :func:`no_other_opener`) needs it
+    alone. Returns the descriptor to pass to :func:`release_open_marker` (None on Windows,
+    where restores rely on the database file being locked by the system instead).
+    """
+    if os.name == "nt":  # pragma: no cover - no shared locks through msvcrt
+        return None
+    path = Path(data_dir) / OPEN_MARKER_FILE
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise DataDirError(f"Cannot create {path}: {error.strerror or error}.") from error
+    deadline = time.monotonic() + (DEFAULT_WAIT_SECONDS if wait_seconds is None else wait_seconds)
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return descriptor
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(descriptor)
+                raise DataDirError(
+                    f"The data directory {data_dir} is being restored from a backup; "
+                    "try again when that has finished."
+                ) from None
+            time.sleep(POLL_SECONDS)
+
+
+def release_open_marker(descriptor: int | None) -> None:
+    """Drop the shared lock taken by :func:`hold_open_marker`."""
+    if descriptor is not None:
+        os.close(descriptor)
+
+
+@contextmanager
+def no_other_opener(data_dir: Path) -> Iterator[None]:
+    """Hold ``kindred.open`` alone for the block; DataDirError while anyone has it open."""
+    if os.name == "nt":  # pragma: no cover - see hold_open_marker
+        yield
+        return
+    path = Path(data_dir) / OPEN_MARKER_FILE
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DataDirError(
+                f"Kindred has the data directory {data_dir} open (this or another window or "
+                "process); close it before restoring a backup."
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)
