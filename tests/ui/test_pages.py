@@ -369,3 +369,15 @@ def test_headings_start_at_one_and_never_skip_a_level(
     ]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(later - earlier <= 1 for earlier, later in pairwise(levels))
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/items/{first}"])
+def test_the_page_head_holds_only_head_things(
+    client: FlaskClient, person: Person, url: str
+) -> None:
+    html = page_text(client, url.format(first=person.popular_items(1)[0]))
+    head = html[: html.index("<body>")]
+    allowed = r"<!doctype html>|</?(html|head|meta|title|link|script)\b[^>]*>"
+    assert "<" not in re.sub(allowed, "", head), "something that is not a head element"
+    title = re.search(r"<title>(.*?)</title>", head, re.DOTALL).group(1)
+    assert "<" not in title and title.endswith(" · Kindred")
