@@ -80,12 +80,26 @@ class CommunityArrays:
             }
         )
         low, high = self.manifest["scale"]
-        return Community(
+        return StoredCommunity(
             name=name or self.manifest["name"],
             ratings=ratings,
             items=self.items,
             scale=(float(low), float(high)),
+            user_count=len(users),
         )
+
+
+@dataclass(frozen=True)
+class StoredCommunity(Community):
+    """A community opened from its arrays: the number of people is known from them, so the
+    header does not count 32 million ids again on every page."""
+
+    user_count: int = 0
+
+    @property
+    def n_users(self) -> int:
+        """How many people rated something (from the stored vocabulary)."""
+        return self.user_count
 
 
 def _decoded(codes: np.ndarray, vocabulary: np.ndarray) -> pd.Series:
@@ -95,8 +109,8 @@ def _decoded(codes: np.ndarray, vocabulary: np.ndarray) -> pd.Series:
 
 def build_arrays(community: Community) -> dict[str, np.ndarray]:
     """The CSR arrays and vocabularies of ``community``'s ratings (ids sorted as text)."""
-    user_codes, users = pd.factorize(community.ratings["user"].astype(str), sort=True)
-    item_codes, items = pd.factorize(community.ratings["item"].astype(str), sort=True)
+    user_codes, users = pd.factorize(_as_text(community.ratings["user"]), sort=True)
+    item_codes, items = pd.factorize(_as_text(community.ratings["item"]), sort=True)
     ratings = community.ratings["rating"].to_numpy(dtype=np.float32)
     user_codes = user_codes.astype(np.int32)
     item_codes = item_codes.astype(np.int32)
@@ -113,6 +127,12 @@ def build_arrays(community: Community) -> dict[str, np.ndarray]:
         "user_ids": _vocabulary(users),
         "item_ids": _vocabulary(items),
     }
+
+
+def _as_text(ids: pd.Series) -> pd.Series:
+    """Ids as text; text columns as they are (converting 32M Arrow strings to Python objects
+    would take seconds and gigabytes)."""
+    return ids if pd.api.types.is_string_dtype(ids.dtype) else ids.astype(str)
 
 
 def _indptr(codes: np.ndarray, size: int) -> np.ndarray:
