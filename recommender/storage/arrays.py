@@ -33,9 +33,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+from scipy import sparse
 
 from recommender.community import Community
 from recommender.errors import DataDirError
+from recommender.errors import KindredError
 from recommender.storage.files import fsync_directory
 
 FORMAT_VERSION = 1
@@ -108,41 +111,52 @@ def _decoded(codes: np.ndarray, vocabulary: np.ndarray) -> pd.Series:
 
 
 def build_arrays(community: Community) -> dict[str, np.ndarray]:
-    """The CSR arrays and vocabularies of ``community``'s ratings (ids sorted as text)."""
-    user_codes, users = pd.factorize(_as_text(community.ratings["user"]), sort=True)
-    item_codes, items = pd.factorize(_as_text(community.ratings["item"]), sort=True)
+    """The CSR arrays and vocabularies of ``community``'s ratings (ids sorted as text).
+
+    SciPy builds both compressed layouts in linear time (counting, not sorting, the entries);
+    a community holds each (user, item) pair once, which is checked.
+    """
+    user_codes, users = _factorized(community.ratings["user"])
+    item_codes, items = _factorized(community.ratings["item"])
     ratings = community.ratings["rating"].to_numpy(dtype=np.float32)
-    user_codes = user_codes.astype(np.int32)
-    item_codes = item_codes.astype(np.int32)
-    by_item = np.argsort(item_codes, kind="stable")
-    by_user = by_item[np.argsort(user_codes[by_item], kind="stable")]  # (user, item) order
-    then_by_item = by_user[np.argsort(item_codes[by_user], kind="stable")]  # (item, user)
+    by_user = sparse.csr_matrix(
+        (ratings, (user_codes, item_codes)), shape=(len(users), len(items)), dtype=np.float32
+    )
+    if by_user.nnz != len(ratings):
+        raise KindredError(f"The community {community.name} rates some item twice by one person.")
+    by_user.sort_indices()
+    by_item = by_user.tocsc()
+    by_item.sort_indices()
     return {
-        "user_indptr": _indptr(user_codes, len(users)),
-        "user_items": item_codes[by_user],
-        "user_ratings": ratings[by_user],
-        "item_indptr": _indptr(item_codes, len(items)),
-        "item_users": user_codes[then_by_item],
-        "item_ratings": ratings[then_by_item],
+        "user_indptr": by_user.indptr.astype(np.int64),
+        "user_items": by_user.indices.astype(np.int32, copy=False),
+        "user_ratings": by_user.data,
+        "item_indptr": by_item.indptr.astype(np.int64),
+        "item_users": by_item.indices.astype(np.int32, copy=False),
+        "item_ratings": by_item.data,
         "user_ids": _vocabulary(users),
         "item_ids": _vocabulary(items),
     }
 
 
-def _as_text(ids: pd.Series) -> pd.Series:
-    """Ids as text; text columns as they are (converting 32M Arrow strings to Python objects
-    would take seconds and gigabytes)."""
-    return ids if pd.api.types.is_string_dtype(ids.dtype) else ids.astype(str)
+def _factorized(ids: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """int32 codes of the ids and the vocabulary, sorted as text.
+
+    Arrow-backed text (what the importer gives) is dictionary-encoded in C++; anything else
+    (the demo's Python strings) goes through pandas.
+    """
+    if isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow":
+        encoded = pa.chunked_array(pa.array(ids.array)).combine_chunks().dictionary_encode()
+        order = pc.sort_indices(encoded.dictionary).to_numpy()
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        codes = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+        return codes, encoded.dictionary.take(pa.array(order)).to_pylist()
+    codes, uniques = pd.factorize(ids.astype(str), sort=True)
+    return codes.astype(np.int32), [str(value) for value in uniques]
 
 
-def _indptr(codes: np.ndarray, size: int) -> np.ndarray:
-    indptr = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(codes, minlength=size), out=indptr[1:])
-    return indptr
-
-
-def _vocabulary(ids: pd.Index) -> np.ndarray:
-    texts = [str(value) for value in ids]
+def _vocabulary(texts: list[str]) -> np.ndarray:
     width = max((len(text) for text in texts), default=1)
     return np.array(texts, dtype=f"<U{max(width, 1)}")
 
