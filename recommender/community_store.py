@@ -43,6 +43,7 @@ from recommender.storage import now_timestamp
 from recommender.storage.arrays import CommunityArrays
 from recommender.storage.arrays import read_arrays
 from recommender.storage.arrays import write_arrays
+from recommender.storage.files import file_sha256
 from recommender.storage.files import fsync_directory
 from recommender.storage.files import remove_tree
 from recommender.storage.lock import writer_lock
@@ -142,7 +143,11 @@ class CommunityStore:
             if cancel is not None and cancel():
                 raise ImportCancelled("the import was cancelled.", path=path)
 
-        source = {"source_file": Path(path).name, "format": report.format}
+        source = {
+            "source_file": Path(path).name,
+            "source_hash": file_sha256(Path(path)) if Path(path).is_file() else None,
+            "format": report.format,
+        }
         with writer_lock(self.data_dir):
             self._clean_up_locked()
             manifest, log_id = self._store(community, source, started_at, report, check_cancel)
@@ -181,6 +186,7 @@ class CommunityStore:
                 users=manifest["users"],
                 items=manifest["items"],
                 source_file=source["source_file"],
+                source_hash=source["source_hash"],
                 format=source["format"],
                 folder=token,
                 content_hash=manifest["content_hash"],

@@ -30,6 +30,7 @@ from typing import Any
 from recommender.errors import DataDirError
 from recommender.storage import schema
 from recommender.storage.database import DATABASE_FILE
+from recommender.storage.files import file_sha256
 from recommender.storage.files import fsync_directory
 from recommender.storage.files import remove_tree
 from recommender.storage.lock import no_other_opener
@@ -70,7 +71,7 @@ def create_backup(store: Store, target: str | Path) -> dict[str, Any]:
             "schema_version": store.version(),
             "created_at": now_timestamp(),
             "communities": [record["name"] for record in store.communities()],
-            "files": {name: _file_hash(path) for name, path in members.items()},
+            "files": {name: file_sha256(path) for name, path in members.items()},
         }
         partial = target.with_name(target.name + ".partial")
         try:
@@ -196,11 +197,3 @@ def _fold_write_ahead_log(database: Path) -> None:
         connection.close()
     if busy:
         raise DataDirError(f"{database} is in use by another Kindred; close it and try again.")
-
-
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return f"sha256:{digest.hexdigest()}"

@@ -25,6 +25,7 @@ from recommender.storage import Store
 from recommender.storage.arrays import MANIFEST
 from recommender.storage.arrays import read_arrays
 from recommender.storage.arrays import write_arrays
+from recommender.storage.files import file_sha256
 from recommender.workspace import Workspace
 
 
@@ -139,6 +140,9 @@ def test_import_list_use_remember_and_delete(tmp_path: Path, ratings_file: Path)
         assert listed["Demo films"]["current"] is True
         assert listed["My films"]["ratings"] == 900 and listed["My films"]["current"] is False
         assert listed["My films"]["imported_at"]
+        record = workspace.store.community("My films")
+        assert record["source_hash"] == file_sha256(ratings_file)
+        assert record["content_hash"] == answer["stored"]["content_hash"]
         status = workspace.use_community("My films")
         assert status["community"]["name"] == "My films"
         assert status["community"]["is_demo"] is False
