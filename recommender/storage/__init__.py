@@ -2,7 +2,8 @@
 
 This package is the only place that holds SQL. Everything else asks :class:`Store` with
 intent-named methods (``set_rating``, ``hide``, ``communities``) and gets plain Python values
-back; :class:`CommunityStore` writes, opens and deletes stored communities.
+back; :class:`recommender.community_store.CommunityStore` writes, opens and deletes stored
+communities, and :mod:`recommender.storage.backup` backs the whole directory up.
 
 Data directory layout
 ---------------------
@@ -16,10 +17,14 @@ folder (``~/.local/share/Kindred`` on Linux; see :mod:`recommender.datadir`)::
         kindred.sqlite3-wal   SQLite's write-ahead log: committed changes not yet folded into
                               the main file. Part of the database: never delete it by hand.
         kindred.sqlite3-shm   SQLite's index of the write-ahead log (rebuilt when missing)
-        kindred.lock          held by the process writing to the directory
+        kindred.lock          held by the process rearranging the directory (imports,
+                              deletions, backups, restores; see recommender.storage.lock)
+        kindred.open          held (shared) by every process with the database open, so a
+                              restore can tell that nobody else is using the directory
         communities/
             <slug>-<token>/   one stored community (see recommender.storage.arrays)
-            .tmp-*            an import being written (removed at the next start if left over)
+            .tmp-*            an import or restore being written (removed at the next
+                              start if left over)
             .trash-*          a community being deleted (removed at the next start)
 
 Copying the directory while Kindred is closed copies everything.
