@@ -101,7 +101,11 @@ class Reference:
     def neighbours(self, u: int, i: int, name: str | None = None, shrunk: bool = True):
         """[(v, s)] chosen for (u, i), best first; and whether a near-tie made it ambiguous."""
         scored = [(v, self.similarity_of(u, v, name, shrunk)) for v in range(self.n_users)]
-        scored = [(v, s) for v, s in scored if s is not None and s > self.min_similarity]
+        scored = [(v, s) for v, s in scored if s is not None]
+        # The engine computes similarities in float32: one within 1e-5 of the threshold may
+        # fall on either side of it.
+        at_threshold = any(abs(s - self.min_similarity) < 1e-5 for _, s in scored)
+        scored = [(v, s) for v, s in scored if s > self.min_similarity]
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
         if self.neighbourhood == "global":
             ambiguous = _near_tie(scored, self.k)
@@ -110,7 +114,7 @@ class Reference:
             raters = [(v, s) for v, s in scored if self.rated[v, i]]
             ambiguous = _near_tie(raters, self.k)
             chosen = raters[: self.k]
-        return chosen, ambiguous
+        return chosen, ambiguous or at_threshold
 
     def baseline(self, u: int, i: int) -> float:
         return self.mean + self.user_bias[u] + self.item_bias[i]
