@@ -12,7 +12,11 @@ from recommender.commands.common import open_workspace
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``ratings`` command."""
     parser = subparsers.add_parser("ratings", help="list your own ratings", description=__doc__)
-    parser.add_argument("--community", default=None, help="the community to use (default: demo)")
+    parser.add_argument(
+        "--community",
+        default=None,
+        help="a stored community, or demo (default: the one in use in the app)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON list")
     add_data_dir_argument(parser)
 

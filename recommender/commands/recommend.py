@@ -28,7 +28,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--ratings", type=Path, help="a CSV file of item,rating to recommend for (not stored)"
     )
     parser.add_argument("-n", type=int, default=10, help="how many recommendations (default 10)")
-    parser.add_argument("--community", default=None, help="the community to use (default: demo)")
+    parser.add_argument(
+        "--community",
+        default=None,
+        help="a stored community, or demo (default: the one in use in the app)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON list")
     add_data_dir_argument(parser)
 
