@@ -34,6 +34,7 @@ from recommender.personal_import import import_personal_file
 from recommender.storage import Store
 from recommender.workspace_communities import CommunityChoice
 from recommender.workspace_data import DataFiles
+from recommender.workspace_preferences import Preferences
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ KINDRED_SAMPLE = 40
 AGREEMENT_TITLES = 3
 
 
-class Workspace(CommunityChoice, DataFiles):
+class Workspace(CommunityChoice, DataFiles, Preferences):
     """The current community, its model, and the person's own ratings.
 
     Parameters
@@ -55,7 +56,8 @@ class Workspace(CommunityChoice, DataFiles):
         The pool of neighbours; ``None`` means the community chosen last time (see
         :meth:`use_community`), else the embedded demo community.
     model:
-        An unfitted model to use; ``None`` means ``UserKNN()`` with its evaluated defaults.
+        An unfitted model to use; ``None`` means ``UserKNN`` with the person's stored model
+        options (see :meth:`set_model_options`), else its evaluated defaults.
     """
 
     def __init__(
@@ -73,7 +75,7 @@ class Workspace(CommunityChoice, DataFiles):
         except BaseException:
             self.store.close()
             raise
-        self._unfitted_model = model if model is not None else UserKNN()
+        self._unfitted_model = model if model is not None else self._model_from_settings()
         self._model: UserKNN | None = None
         self._model_lock = threading.Lock()
 

@@ -1,0 +1,137 @@
+"""The Workspace's person-facing preferences: model options, the want-list, clearing the
+person's data, and evaluating the current community in the background.
+
+A mixin of :class:`recommender.workspace.Workspace`, kept apart so each file stays readable.
+The logic lives in :mod:`recommender.model_settings` and :mod:`recommender.evaluation_jobs`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+from recommender import model_settings
+from recommender.community import Community
+from recommender.community_store import CommunityStore
+from recommender.evaluation_jobs import EvaluationJob
+from recommender.evaluation_jobs import EvaluationRunner
+from recommender.knn import UserKNN
+from recommender.storage import Store
+
+
+class Preferences:
+    """Model options, want-list, clearing and evaluation for a Workspace (which provides
+    ``store``, ``community``, ``community_store``, ``_model_lock``, ``_unfitted_model``,
+    ``_model``, ``_known_item``, ``communities`` and ``delete_community``)."""
+
+    store: Store
+    community: Community
+    community_store: CommunityStore
+    _model_lock: threading.Lock
+    _unfitted_model: UserKNN
+    _model: UserKNN | None
+    _known_item: Callable[[object], str]
+    communities: Callable[[], list[dict[str, Any]]]
+    delete_community: Callable[[str], dict[str, object]]
+
+    # ------------------------------------------------------------------ model options
+    def _model_from_settings(self) -> UserKNN:
+        """An unfitted model with the person's stored options."""
+        return model_settings.model_for(model_settings.stored_options(self.store))
+
+    def model_options(self) -> dict[str, Any]:
+        """The changeable model options with their values, defaults and plain-language help
+        (see :func:`recommender.model_settings.describe_options`)."""
+        return model_settings.describe_options(self._current_options())
+
+    def _current_options(self) -> dict[str, Any]:
+        params = self._unfitted_model.get_params()
+        return {name: params[name] for name in model_settings.OPTIONS}
+
+    def set_model_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """Change some model options (others keep their values) and store them; the model
+        is refitted on its next use. Bad options raise KindredError and change nothing."""
+        merged = model_settings.combined(self._current_options(), options)
+        model_settings.store_options(self.store, merged)
+        with self._model_lock:
+            self._unfitted_model = model_settings.model_for(merged)
+            self._model = None
+        return self.model_options()
+
+    def reset_model_options(self) -> dict[str, Any]:
+        """Back to the evaluated defaults."""
+        model_settings.store_options(self.store, {})
+        with self._model_lock:
+            self._unfitted_model = model_settings.model_for({})
+            self._model = None
+        return self.model_options()
+
+    # ------------------------------------------------------------------ want-list
+    def want(self, item: str) -> dict[str, object]:
+        """Put ``item`` on the person's want-list for this community."""
+        item = self._known_item(item)
+        self.store.want(self.community.name, item)
+        return {"item": item, "wanted": True}
+
+    def unwant(self, item: str) -> dict[str, object]:
+        """Take ``item`` off the want-list."""
+        item = self._known_item(item)
+        self.store.unwant(self.community.name, item)
+        return {"item": item, "wanted": False}
+
+    def want_list(self) -> list[str]:
+        """The want-list of this community, oldest first (items it no longer has left out)."""
+        known = self.community.items.index
+        return [item for item in self.store.want_list(self.community.name) if item in known]
+
+    # ------------------------------------------------------------------ clearing
+    def clear_my_data(self, include_communities: bool = False) -> dict[str, object]:
+        """Forget the person's ratings, hidden and seen titles and want-list in the current
+        community; with ``include_communities``, also delete every imported community (the
+        demo stays). Model options and other settings are kept."""
+        name = self.community.name
+        cleared = {
+            "ratings": sum(
+                self.store.delete_rating(name, item) is not None
+                for item in list(self.store.ratings(name))
+            ),
+            "hidden": sum(self.store.unhide(name, item) for item in self.store.hidden(name)),
+            "seen": sum(self.store.unmark_seen(name, item) for item in self.store.seen(name)),
+            "want_list": sum(self.store.unwant(name, item) for item in self.store.want_list(name)),
+        }
+        deleted = []
+        if include_communities:
+            for community in self.communities():
+                if not community["is_demo"]:
+                    self.delete_community(str(community["name"]))
+                    deleted.append(community["name"])
+        return {"community": name, "cleared": cleared, "deleted_communities": deleted}
+
+    # ------------------------------------------------------------------ evaluation
+    @cached_property
+    def _evaluations(self) -> EvaluationRunner:
+        return EvaluationRunner()
+
+    def start_evaluation(self) -> dict[str, Any]:
+        """Evaluate the current community with the person's options in the background
+        (see :class:`recommender.evaluation_jobs.EvaluationJob`); answers its first snapshot."""
+        community = self.community
+        job = EvaluationJob(
+            community.name, community.ratings, community.scale, self._current_options()
+        )
+        return self._evaluations.start(job)
+
+    def evaluation_status(self) -> dict[str, Any]:
+        """The running or last evaluation: state, progress and results so far."""
+        return self._evaluations.status()
+
+    def cancel_evaluation(self) -> dict[str, Any]:
+        """Stop the running evaluation after its current step."""
+        return self._evaluations.cancel()
+
+    def wait_for_evaluation(self, timeout: float | None = None) -> bool:
+        """Block until the evaluation ends (for the CLI and tests); True if it has."""
+        return self._evaluations.wait(timeout)
