@@ -23,7 +23,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 
 from recommender import _validation
 from recommender._sparse import Person
@@ -41,6 +40,7 @@ from recommender.neighbourhood import item_sums
 from recommender.neighbourhood import neighbour_ratings
 from recommender.neighbourhood import neighbours_for_items
 from recommender.neighbourhood import person_neighbourhoods
+from recommender.parameters import Parameters
 from recommender.results import Neighbour
 from recommender.results import PredictionDetail
 from recommender.results import Recommendation
@@ -68,7 +68,7 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
 }
 
 
-class UserKNN(BaseEstimator):
+class UserKNN(Parameters):
     """User-based k-nearest-neighbours recommender, in scikit-learn style.
 
     Parameters

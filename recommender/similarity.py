@@ -20,7 +20,6 @@ from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics.pairwise import cosine_similarity
 
 from recommender.errors import ConfigurationError
 
@@ -104,8 +103,11 @@ def cosine(query: sp.csr_matrix, community: Community) -> np.ndarray:
 
     Computed by scikit-learn's ``cosine_similarity`` on the sparse rows. Because the norms run
     over everything each person rated, two people who agree on their few shared items but rated
-    many others score low.
+    many others score low. scikit-learn is imported here, not at the top, so that importing the
+    engine stays cheap (``sklearn.metrics`` costs about a second to import).
     """
+    from sklearn.metrics.pairwise import cosine_similarity
+
     return np.asarray(cosine_similarity(query, community.rows, dense_output=True))
 
 
