@@ -3,7 +3,7 @@
 #                 the demo data (server-only with a printed URL when there is no display)
 #   make test     + Xvfb, ImageMagick and Chromium (apt, when missing), lint, the whole suite
 #   make package  the standalone app with PyInstaller (dist/Kindred/)
-#   make bench    the benchmarks, peers included (the optional `bench` extra)
+#   make bench    the benchmarks, peers included (the optional `bench` extra); make bench-scale
 
 PYTHON ?= python3
 VENV := .venv
@@ -18,7 +18,7 @@ else
 TEST_EXTRAS := window,test
 endif
 
-.PHONY: run test lint package icon bench clean system-run system-test
+.PHONY: run test lint package icon bench bench-scale clean system-run system-test
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Kindred needs Python 3.11 or newer"'
@@ -56,6 +56,12 @@ icon: $(VENV)/.installed-window
 
 bench: $(VENV)/.installed-window,test,bench
 	$(PY) benchmarks/engine_accuracy.py
+	$(PY) benchmarks/run.py --sizes small,1m
+	$(PY) benchmarks/startup.py
+
+# The issue-8 scale run at every size (32M takes the better part of an hour on 2 cores).
+bench-scale: $(VENV)/.installed-window,test,bench
+	$(PY) benchmarks/run.py --sizes small,1m,10m,32m
 
 clean:
 	rm -rf build dist test-artifacts .pytest_cache .ruff_cache
