@@ -22,6 +22,18 @@ def add_data_dir_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add what commands that read the person's data share: ``--community``, ``--json`` and
+    ``--data-dir``."""
+    parser.add_argument(
+        "--community",
+        default=None,
+        help="a stored community, or demo (default: the one in use in the app)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    add_data_dir_argument(parser)
+
+
 def open_workspace(data_dir: str | None, community_name: str | None) -> Workspace:
     """The workspace on the named community ("demo" or a stored one), else on the current
     one; naming a community here does not change which one the app opens next."""

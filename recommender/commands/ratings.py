@@ -5,20 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from recommender.commands.common import add_data_dir_argument
+from recommender.commands.common import add_common_arguments
 from recommender.commands.common import open_workspace
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``ratings`` command."""
     parser = subparsers.add_parser("ratings", help="list your own ratings", description=__doc__)
-    parser.add_argument(
-        "--community",
-        default=None,
-        help="a stored community, or demo (default: the one in use in the app)",
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON list")
-    add_data_dir_argument(parser)
+    add_common_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:

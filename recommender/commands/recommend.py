@@ -10,7 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
-from recommender.commands.common import add_data_dir_argument
+from recommender.commands.common import add_common_arguments
 from recommender.commands.common import open_workspace
 from recommender.commands.common import read_item_ratings
 
@@ -28,13 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--ratings", type=Path, help="a CSV file of item,rating to recommend for (not stored)"
     )
     parser.add_argument("-n", type=int, default=10, help="how many recommendations (default 10)")
-    parser.add_argument(
-        "--community",
-        default=None,
-        help="a stored community, or demo (default: the one in use in the app)",
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON list")
-    add_data_dir_argument(parser)
+    add_common_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
