@@ -181,12 +181,10 @@ def pair_sums(
     for group in np.split(order, boundaries) if len(order) else []:
         item = item_rows[group[0]]
         entries = matrix.item_entries[matrix.item_indptr[item] : matrix.item_indptr[item + 1]]
-        sims = similarity_block[np.ix_(block_rows[group], matrix.user_of_entry[entries])]
-        weights, counts = _weights_above(sims, min_similarity)
-        if (counts > k).any():
-            weights, counts = _weights_above(
-                np.where(top_k_mask(sims, k), sims, -np.inf), min_similarity
-            )
+        sims = similarity_block.take(block_rows[group], axis=0).take(
+            matrix.user_of_entry[entries], axis=1
+        )
+        weights, counts = _top_k_weights(sims, min_similarity, k)
         sums.weighted_sum[group] = weights @ residuals[entries].astype(weights.dtype)
         sums.weight_total[group] = (
             np.abs(weights).sum(axis=1) if min_similarity < 0 else weights.sum(axis=1)
@@ -195,13 +193,26 @@ def pair_sums(
     return sums
 
 
-def _weights_above(sims: np.ndarray, min_similarity: float) -> tuple[np.ndarray, np.ndarray]:
-    """Similarities above ``min_similarity`` (others 0) and how many there are per row."""
-    if min_similarity == 0.0:
-        weights = np.maximum(sims, 0.0)
-        return weights, np.count_nonzero(weights, axis=1)
-    chosen = sims > min_similarity
-    return np.where(chosen, sims, 0.0), chosen.sum(axis=1)
+def _top_k_weights(
+    sims: np.ndarray, min_similarity: float, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the ``k`` largest similarities above ``min_similarity`` (others 0), and how
+    many were kept; of values tied with the ``k``-th largest, the leftmost are kept.
+
+    One partial sort finds each row's ``k``-th largest value ``t``; a value is kept when it is
+    above ``min_similarity`` and at least ``t`` (when fewer than ``k`` values are above
+    ``min_similarity``, ``t`` is below it and every one of them is kept). Only rows where
+    ties at ``t`` would keep more than ``k`` need the slower leftmost-first rule.
+    """
+    width = sims.shape[1]
+    kth = np.partition(sims, width - k, axis=1)[:, width - k : width - k + 1]
+    keep = (sims > min_similarity) & (sims >= kth)
+    counts = np.count_nonzero(keep, axis=1)
+    overfull = np.flatnonzero(counts > k)
+    if len(overfull):
+        keep[overfull] = top_k_mask(sims[overfull], k) & (sims[overfull] > min_similarity)
+        counts[overfull] = k
+    return np.where(keep, sims, np.float32(0.0)), counts
 
 
 def _sum_all_raters(
