@@ -13,7 +13,10 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
+import pandas as pd
+
 from recommender import model_settings
+from recommender.catalogue import item_view
 from recommender.community import Community
 from recommender.community_store import CommunityStore
 from recommender.evaluation_jobs import EvaluationJob
@@ -25,7 +28,8 @@ from recommender.storage import Store
 class Preferences:
     """Model options, want-list, clearing and evaluation for a Workspace (which provides
     ``store``, ``community``, ``community_store``, ``_model_lock``, ``_unfitted_model``,
-    ``_model``, ``_known_item``, ``communities`` and ``delete_community``)."""
+    ``_model``, ``_known_item``, ``statistics``, ``my_ratings_map``, ``communities`` and
+    ``delete_community``)."""
 
     store: Store
     community: Community
@@ -34,6 +38,8 @@ class Preferences:
     _unfitted_model: UserKNN
     _model: UserKNN | None
     _known_item: Callable[[object], str]
+    statistics: pd.DataFrame
+    my_ratings_map: Callable[[], dict[str, float]]
     communities: Callable[[], list[dict[str, Any]]]
     delete_community: Callable[[str], dict[str, object]]
 
@@ -84,8 +90,13 @@ class Preferences:
 
     def want_list(self) -> list[str]:
         """The want-list of this community, oldest first (items it no longer has left out)."""
-        known = self.community.items.index
+        known = self.statistics.index
         return [item for item in self.store.want_list(self.community.name) if item in known]
+
+    def want_list_items(self) -> list[dict[str, object]]:
+        """The want-list as item descriptions (title, year, genres, ratings), oldest first."""
+        my_ratings = self.my_ratings_map()
+        return [item_view(item, self.statistics, my_ratings) for item in self.want_list()]
 
     # ------------------------------------------------------------------ clearing
     def clear_my_data(self, include_communities: bool = False) -> dict[str, object]:

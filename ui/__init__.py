@@ -23,11 +23,14 @@ from ui.context import WORKSPACE_EXTENSION
 from ui.views import about
 from ui.views import catalogue
 from ui.views import communities
+from ui.views import evaluate
 from ui.views import import_page
 from ui.views import items
 from ui.views import people
 from ui.views import ratings
 from ui.views import recommendations
+from ui.views import settings
+from ui.views import want_list
 from ui.views import welcome
 
 DEFAULTS: dict[str, Any] = {
@@ -77,6 +80,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         items.blueprint,
         people.blueprint,
         communities.blueprint,
+        want_list.blueprint,
+        evaluate.blueprint,
+        settings.blueprint,
         about.blueprint,
     ):
         app.register_blueprint(blueprint)

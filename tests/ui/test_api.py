@@ -18,6 +18,7 @@ RECOMMENDATION_FIELDS = ITEM_FIELDS | {
     "score",
     "kindred_count",
     "neighbours",
+    "wanted",  # added by the interface: is it on the want-list
 }
 
 
@@ -187,7 +188,7 @@ def test_hiding_a_recommendation_and_undoing_it(
 def test_item_details(client: FlaskClient, person: Person, workspace: Workspace) -> None:
     item = person.popular_items(1)[0]
     details = client.get(f"/api/items/{item}").json
-    assert details == workspace.item(item)
+    assert details == {**workspace.item(item), "wanted": False}
     assert sum(details["histogram"].values()) == details["community_count"]
 
 

@@ -23,6 +23,8 @@ PAGES = [
     "/import",
     "/people",
     "/communities",
+    "/evaluate",
+    "/settings",
     "/about",
 ]
 

@@ -8,6 +8,10 @@
   download: ``/ratings/export.csv``
 * ``/items/<id>`` ↔ ``GET /api/items/<id>``
 * ``/people`` ↔ ``GET /api/people?n=``
+* ``/evaluate`` ↔ ``GET /api/evaluate`` (poll); ``POST`` starts, ``DELETE`` cancels
+* ``/settings`` ↔ ``GET /api/settings``; ``POST`` changes model options, ``DELETE`` restores
+  the defaults; ``POST /api/clear-data`` with ``{"confirm": true}`` clears the person's data
+* want-list (shown on ``/ratings``): ``GET /api/want``; ``POST``/``DELETE /api/want``
 * ``/about`` ↔ ``GET /api/about``
 
 Changes need the ``X-CSRF-Token`` header and take JSON objects: ``{"item": ID, "rating": n}``

@@ -32,6 +32,9 @@ THIRD_PARTY = (
     ("QtPy", "the window's Qt binding", "MIT"),
     ("PySide6", "Qt for Python (the window)", "LGPL-3.0"),
 )
+# Browser libraries vendored under ui/static/vendor (see its README.md): name → (use, licence,
+# version).
+VENDORED = {"Chart.js": ("the evaluation charts", "MIT", "4.6.1")}
 
 
 def _installed_version(distribution: str) -> str | None:
@@ -57,6 +60,10 @@ def _about() -> dict:
                 "version": _installed_version(name),
             }
             for name, purpose, licence in THIRD_PARTY
+        ]
+        + [
+            {"name": name, "purpose": purpose, "licence": licence, "version": version}
+            for name, (purpose, licence, version) in VENDORED.items()
         ],
     }
 

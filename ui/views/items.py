@@ -14,11 +14,13 @@ blueprint = Blueprint("items", __name__)
 
 
 def _item(item: str) -> dict:
-    """The item's details; an unknown id is a 404."""
+    """The item's details and whether it is on the want-list; an unknown id is a 404."""
     try:
-        return workspace().item(item)
+        answer = workspace().item(item)
     except KindredError as error:
         raise NotFoundError(str(error)) from error
+    answer["wanted"] = answer["item"] in workspace().want_list()
+    return answer
 
 
 @blueprint.get("/items/<path:item>")

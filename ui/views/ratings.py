@@ -1,4 +1,5 @@
-"""My ratings: list, search, change, delete (with undo) and export the person's own ratings."""
+"""My ratings: list, search, change, delete (with undo) and export the person's own ratings;
+below them, the want-list."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ui.context import item_from_body
 from ui.context import json_body
 from ui.context import text_argument
 from ui.context import workspace
+from ui.views.want_list import want_list
 
 blueprint = Blueprint("ratings", __name__)
 
@@ -36,7 +38,9 @@ def _ratings() -> dict:
 @blueprint.get("/ratings")
 def page():
     """Every rating the person made, newest first."""
-    return render_template("ratings.html", ratings=_ratings(), status=workspace().status())
+    return render_template(
+        "ratings.html", ratings=_ratings(), want=want_list(), status=workspace().status()
+    )
 
 
 @blueprint.get("/api/ratings")

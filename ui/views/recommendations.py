@@ -41,6 +41,9 @@ def _recommendations() -> dict:
         if user is None:
             raise
         raise NotFoundError(str(error)) from error
+    wanted = set(workspace().want_list())
+    for item in answer["items"]:
+        item["wanted"] = item["item"] in wanted
     total = pages = None
     if filters.narrows:
         answer["items"], total = filters.apply(answer["items"])

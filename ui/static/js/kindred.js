@@ -204,8 +204,40 @@ const Kindred = (() => {
     unrate(fieldset.dataset.rateItem, titleOf(fieldset)).catch(showError);
   });
 
+  /** The "Want to watch" toggle (same as the `want_button` macro); pressed when on the list. */
+  function wantButton(item) {
+    return el("button", {
+      type: "button", class: "button-secondary want-button", "data-want": item.item,
+      "aria-pressed": item.wanted ? "true" : "false",
+      title: "Keep it on your want-list (shown on My ratings)",
+    }, "Want to watch", el("span", { class: "visually-hidden" }, ` ${item.title}`));
+  }
+
+  /** Put an item on the want-list or take it off; announces "kindred:wanted". */
+  async function setWanted(item, wanted) {
+    const answer = await api(wanted ? "POST" : "DELETE", "/api/want", { item });
+    for (const button of document.querySelectorAll("[data-want]")) {
+      if (button.dataset.want === item) button.setAttribute("aria-pressed", String(answer.wanted));
+    }
+    announce("kindred:wanted", answer);
+    return answer;
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-want]");
+    if (!button) return;
+    const wanted = button.getAttribute("aria-pressed") !== "true";
+    const title = button.querySelector(".visually-hidden").textContent.trim();
+    setWanted(button.dataset.want, wanted)
+      .then(() => toast(wanted ? `${title} is on your want-list.` : `${title} is off your want-list.`, {
+        action: "Undo",
+        onAction: () => setWanted(button.dataset.want, !wanted).catch(showError),
+      }))
+      .catch(showError);
+  });
+
   return {
     api, el, starControl, factsLine, titleLink, formatRating, percent, itemUrl,
-    toast, showError, rate, unrate, refreshStatus,
+    toast, showError, rate, unrate, refreshStatus, wantButton, setWanted,
   };
 })();

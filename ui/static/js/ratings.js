@@ -40,6 +40,26 @@
     const index = [...list.children].findIndex((li) => li.dataset.item === event.detail.item);
     redraw(index >= 0 ? index : null).catch(Kindred.showError);
   });
+  const wantList = document.querySelector("[data-want-list]");
+
+  /** The same row as the want-list loop in templates/ratings.html. */
+  function wantRow(item) {
+    return el("li", { class: "item-row", "data-item": item.item },
+      el("div", { class: "item-main" }, Kindred.titleLink(item, "h3"), Kindred.factsLine(item)),
+      Kindred.wantButton(item));
+  }
+
+  async function redrawWantList() {
+    const want = await Kindred.api("GET", "/api/want");
+    wantList.replaceChildren(...want.items.map(wantRow));
+    wantList.hidden = want.count === 0;
+    const plural = want.count === 1 ? "" : "s";
+    const summary = document.querySelector("[data-want-summary]");
+    summary.textContent = summary.textContent.replace(/^\d+ titles?/, `${want.count} title${plural}`);
+  }
+
+  document.addEventListener("kindred:wanted", () => { redrawWantList().catch(Kindred.showError); });
+
   document.addEventListener("kindred:rated", (event) => {
     // A restored (undone) rating is not in the list any more: draw it again.
     const shown = [...list.children].some((li) => li.dataset.item === event.detail.item);

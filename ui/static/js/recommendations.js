@@ -53,6 +53,7 @@
       forYou ? el("div", { class: "card-actions" },
         el("span", { class: "muted" }, "Seen it?"),
         Kindred.starControl(item, scale),
+        Kindred.wantButton(item),
         el("button", {
           type: "button", class: "button-secondary hide-button", "data-hide": true,
           title: "Not interested: never recommend it again",
