@@ -353,6 +353,8 @@ def test_clearing_a_rating_on_the_item_page_can_be_undone(
         "/import",
         "/people",
         "/communities",
+        "/evaluate",
+        "/settings",
         "/about",
     ],
 )

@@ -22,7 +22,9 @@ def _evaluation() -> dict:
     answer = workspace().evaluation_status()
     answer["current"] = {
         "community": workspace().status()["community"]["name"],
-        "options": workspace().model_options()["changed"],
+        "options": {
+            option["name"]: option["value"] for option in workspace().model_options()["options"]
+        },
     }
     return answer
 

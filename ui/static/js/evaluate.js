@@ -115,13 +115,19 @@
     bestBox.hidden = !(best && finished);
     if (!best || !finished) return;
     const sameCommunity = evaluation.community === evaluation.current.community;
-    const current = evaluation.options;
-    const inUse = best.k === current.k && best.similarity === current.similarity;
-    const gain = best.improvement > 0 ? `, ${fixed(best.improvement)} lower than your setting` : "";
-    bestBox.querySelector("[data-best-text]").textContent = inUse
-      ? `Your setting (k = ${best.k}, ${best.similarity}) is already the best of those tried: RMSE ${fixed(best.rmse)}.`
-      : `Best tried: k = ${best.k} with ${best.similarity}, RMSE ${fixed(best.rmse)}${gain}.`;
-    bestBox.querySelector("[data-apply-best]").hidden = inUse || !sameCommunity;
+    const isBest = (options) => best.k === options.k && best.similarity === options.similarity;
+    const gain = best.improvement > 0 ? `, ${fixed(best.improvement)} lower` : "";
+    const text = bestBox.querySelector("[data-best-text]");
+    if (isBest(evaluation.options)) {
+      text.textContent = `Your setting (k = ${best.k}, ${best.similarity}) is already the best of those tried: RMSE ${fixed(best.rmse)}.`;
+    } else if (isBest(evaluation.current.options)) {
+      text.textContent = `Kindred now uses the best setting tried: k = ${best.k} with ${best.similarity} (RMSE ${fixed(best.rmse)}${gain} than before).`;
+    } else {
+      const yours = `k = ${evaluation.options.k}, ${evaluation.options.similarity}`;
+      text.textContent = `Best tried: k = ${best.k} with ${best.similarity}, RMSE ${fixed(best.rmse)}${gain} than your setting (${yours}).`;
+    }
+    bestBox.querySelector("[data-apply-best]").hidden =
+      isBest(evaluation.options) || isBest(evaluation.current.options) || !sameCommunity;
   }
 
   function show(evaluation) {
