@@ -141,6 +141,17 @@ def _spread(values: np.ndarray) -> float:
     return std if std > 1e-9 else 1.0
 
 
+def _stable_order(codes: np.ndarray, size: int) -> np.ndarray:
+    """The permutation sorting ``codes`` (integers in ``0..size-1``), equal codes in order.
+
+    Below 65,536 distinct codes they are sorted as 16-bit integers, for which numpy's stable
+    sort is a radix sort: linear time, about ten times faster than sorting 64-bit keys.
+    """
+    if size <= np.iinfo(np.uint16).max + 1:
+        codes = codes.astype(np.uint16)
+    return np.argsort(codes, kind="stable")
+
+
 def build_rating_matrix(
     ratings: pd.DataFrame,
     user_regularisation: float,
@@ -152,14 +163,15 @@ def build_rating_matrix(
     user_codes, users = pd.factorize(ratings["user"], sort=False)
     item_codes, items = pd.factorize(ratings["item"], sort=False)
     values = ratings["rating"].to_numpy(dtype=np.float64)
-    order = np.lexsort((item_codes, user_codes))
+    n_users, n_items = len(users), len(items)
+    by_item = _stable_order(item_codes, n_items)
+    order = by_item[_stable_order(user_codes[by_item], n_users)]  # by user, then item
     user_of_entry = user_codes[order].astype(np.int64)
     item_rows = item_codes[order].astype(np.int64)
     values = values[order]
-    n_users, n_items = len(users), len(items)
     user_counts = np.bincount(user_of_entry, minlength=n_users)
     indptr = np.concatenate(([0], np.cumsum(user_counts)))
-    item_entries = np.argsort(item_rows, kind="stable")
+    item_entries = _stable_order(item_rows, n_items)
     item_indptr = np.concatenate(([0], np.cumsum(np.bincount(item_rows, minlength=n_items))))
     user_mean = np.bincount(user_of_entry, weights=values, minlength=n_users) / user_counts
     deviations = values - user_mean[user_of_entry]
