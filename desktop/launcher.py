@@ -216,7 +216,10 @@ def start_app(server: LocalServer, options: StartOptions) -> StartedApp:
     from recommender.workspace import Workspace
     from ui import create_app
 
+    # Start-up milestones (benchmarks/startup.py reads them from the log).
+    log.info("engine and web app imported")
     workspace = Workspace(options.data_directory)
+    log.info("workspace opened on community %s", workspace.community.name)
     try:
         if options.community:
             workspace.use_community(options.community)
@@ -230,6 +233,7 @@ def start_app(server: LocalServer, options: StartOptions) -> StartedApp:
         }
         app = create_app(config)
         workspace.warm_up()
+        log.info("model fitted and catalogue ready")
         server.start(app)
         start_page = "recommendations" if workspace.status()["enough_ratings"] else ""
     except BaseException:
