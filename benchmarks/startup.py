@@ -108,16 +108,20 @@ def import_synthetic_community(workspace: Workspace) -> None:
     """Store the synthetic 1M-rating community and make it current (generated once, cached
     in ``benchmarks/out/startup``)."""
     if not SYNTHETIC_CACHE.exists():
-        SYNTHETIC_CACHE.parent.mkdir(parents=True, exist_ok=True)
-        logger.info("generating the 1M-rating community in %s", SYNTHETIC_CACHE)
+        # Generated beside the cache and renamed into place, so an interrupted run leaves no
+        # half-written file to be taken for the real one.
+        partial = SYNTHETIC_CACHE.parent.with_name("1m.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        logger.info("generating the 1M-rating community in %s", SYNTHETIC_CACHE.parent)
         subprocess.run(
             [
                 *(sys.executable, str(REPO_ROOT / "benchmarks" / "make_synthetic.py")),
-                *("--size", "1m", "--out", str(SYNTHETIC_CACHE)),
+                *("--size", "1m", "--out", str(partial / SYNTHETIC_CACHE.name)),
             ],
-            stdout=sys.stderr,  # it prints the file's path; --json keeps stdout for JSON
+            stdout=subprocess.DEVNULL,  # it prints the file's path; --json keeps stdout for JSON
             check=True,
         )
+        partial.rename(SYNTHETIC_CACHE.parent)
     started = time.perf_counter()
     workspace.import_community(SYNTHETIC_CACHE, name=COMMUNITY_NAME)
     workspace.use_community(COMMUNITY_NAME)
@@ -331,10 +335,11 @@ def main(argv: list[str] | None = None) -> int:
         scenarios = prepare_scenarios(work / "data", names)
         source = measure(scenarios, [sys.executable, "-m", "desktop"], args.runs, work / "src")
         results: dict = {"runs": args.runs, "source": summarise(scenarios, source)}
+        results["launches"] = {"source": source}
         if args.built_app.exists():
             built = measure(scenarios, [str(args.built_app)], args.runs, work / "built")
             results["built"] = summarise(scenarios, built)
-        results["launches"] = {"source": source, "built": built if "built" in results else []}
+            results["launches"]["built"] = built
     if not args.no_importtime:
         results["importtime"] = import_times(sys.executable)
     results["machine"] = machine_notes(load_before, os.getloadavg())
