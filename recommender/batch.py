@@ -9,6 +9,7 @@ release the GIL, so on a multi-core machine the parts are computed at the same t
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -34,7 +35,7 @@ def blocks_of(people: np.ndarray, width: int) -> list[np.ndarray]:
 
 
 def neighbourhood_sums(
-    similarity_rows: Callable[[np.ndarray], np.ndarray],
+    similarity_rows: Callable[[np.ndarray, Executor | None], np.ndarray],
     matrix: RatingMatrix,
     residuals: np.ndarray,
     user_rows: np.ndarray,
@@ -45,7 +46,10 @@ def neighbourhood_sums(
 ) -> PairSums:
     """Neighbourhood sums for every pair whose person and item are known (zeros elsewhere).
 
-    ``similarity_rows(rows)`` returns those fitted people's similarity rows (``b x users``).
+    ``similarity_rows(rows, pool)`` returns those fitted people's similarity rows
+    (``b x users``), using ``pool``'s threads for independent products when given one. A
+    block split between threads gets no pool (each part is already one thread's work); the
+    whole-community block, which is not split (its products are symmetric), gets the pool.
     """
     n_pairs = len(user_rows)
     sums = PairSums(np.zeros(n_pairs), np.zeros(n_pairs), np.zeros(n_pairs, dtype=np.int64))
@@ -64,11 +68,15 @@ def neighbourhood_sums(
         return sums
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kindred-sim") as pool:
         for block in blocks:
-            if len(block) < MIN_PARALLEL or len(block) == n_users:
-                similarities = similarity_rows(block)
+            if len(block) < MIN_PARALLEL:
+                similarities = similarity_rows(block, None)
+            elif len(block) == n_users:
+                similarities = similarity_rows(block, pool)
             else:
                 parts = np.array_split(block, WORKERS)
-                similarities = np.vstack(list(pool.map(similarity_rows, parts)))
+                similarities = np.vstack(
+                    list(pool.map(lambda part: similarity_rows(part, None), parts))
+                )
             in_block = known[np.isin(user_rows[known], block)]
             block_sums = pair_sums(
                 matrix,

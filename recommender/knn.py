@@ -20,6 +20,7 @@ import logging
 from collections.abc import Hashable
 from collections.abc import Mapping
 from collections.abc import Sequence
+from concurrent.futures import Executor
 
 import numpy as np
 import pandas as pd
@@ -185,13 +186,18 @@ class UserKNN(Parameters):
 
     # ------------------------------------------------------------- similarities
     def _similarities(
-        self, query_rows: np.ndarray | None, person: Person | None, for_ranking: bool = False
+        self,
+        query_rows: np.ndarray | None,
+        person: Person | None,
+        for_ranking: bool = False,
+        pool: Executor | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Similarity and overlap rows (``b x users``) for fitted rows or for one person.
 
         ``for_ranking`` selects the evidence measure (never shrunk) instead of ``similarity``.
         Similarity ``-inf`` means "not comparable": a person is never their own neighbour, and
-        people sharing fewer than ``min_overlap`` items are not compared.
+        people sharing fewer than ``min_overlap`` items are not compared. With a ``pool``, the
+        overlap counts are computed on another thread while the similarity is.
         """
         measure = self.ranking_similarity_ if for_ranking else self.similarity_
         community = self._values_[measure.values]
@@ -203,8 +209,13 @@ class UserKNN(Parameters):
         else:
             query = community.rows[query_rows]
             own_rows = query_rows
-        similarities = measure.function(query, community)
-        overlaps = overlap(query, community)
+        if pool is None:
+            similarities = measure.function(query, community)
+            overlaps = overlap(query, community)
+        else:
+            counting = pool.submit(overlap, query, community)
+            similarities = measure.function(query, community)
+            overlaps = counting.result()
         if not for_ranking:
             similarities = shrink(similarities, overlaps, float(self.shrinkage))
         comparable = overlaps >= max(int(self.min_overlap), 1)
@@ -374,7 +385,7 @@ class UserKNN(Parameters):
         user_rows = matrix.users.get_indexer(users)
         item_rows = matrix.items.get_indexer(items)
         sums = neighbourhood_sums(
-            lambda rows: self._similarities(rows, None)[0],
+            lambda rows, pool: self._similarities(rows, None, pool=pool)[0],
             matrix,
             self.residuals_,
             user_rows,
