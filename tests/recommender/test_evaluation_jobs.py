@@ -91,6 +91,17 @@ def test_big_communities_are_sampled_by_whole_people() -> None:
     assert evaluation_jobs.sample_people(ratings, limit=10_000) is ratings
 
 
+def test_a_job_samples_only_communities_over_the_threshold(monkeypatch, community) -> None:
+    monkeypatch.setattr(evaluation_jobs, "SAMPLE_ABOVE", len(community.ratings))
+    whole = EvaluationJob(community.name, community.ratings, community.scale, {})
+    assert whole.sample is community.ratings and not whole.plan.sampled
+    monkeypatch.setattr(evaluation_jobs, "SAMPLE_ABOVE", len(community.ratings) - 1)
+    monkeypatch.setattr(evaluation_jobs, "SAMPLE_RATINGS", 5000)
+    sampled = EvaluationJob(community.name, community.ratings, community.scale, {})
+    assert sampled.plan.sampled and len(sampled.sample) <= 5000
+    assert "to keep it quick" in sampled.snapshot()["plan"]["note"]
+
+
 @pytest.mark.parametrize(
     ("scale", "threshold"), [((0.5, 5.0), 4.0), ((1.0, 5.0), 4.0), ((1.0, 10.0), 8.0)]
 )
