@@ -192,9 +192,11 @@ def combined(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str
     return merged
 
 
-def model_for(options: Mapping[str, Any]) -> UserKNN:
-    """An unfitted ``UserKNN`` with ``options`` (missing ones at their defaults)."""
-    return UserKNN(**{**DEFAULTS, **options})
+def model_for(options: Mapping[str, Any], base: UserKNN | None = None) -> UserKNN:
+    """An unfitted ``UserKNN`` with ``options``; every other parameter as in ``base`` (a
+    model configured by its caller keeps its configuration), else at its default."""
+    params = base.get_params() if base is not None else {}
+    return UserKNN(**{**params, **options})
 
 
 def stored_options(store: SettingsStore) -> dict[str, Any]:

@@ -63,7 +63,7 @@ class Preferences:
         merged = model_settings.combined(self._current_options(), options)
         model_settings.store_options(self.store, merged)
         with self._model_lock:
-            self._unfitted_model = model_settings.model_for(merged)
+            self._unfitted_model = model_settings.model_for(merged, self._unfitted_model)
             self._model = None
         return self.model_options()
 
@@ -71,7 +71,9 @@ class Preferences:
         """Back to the evaluated defaults."""
         model_settings.store_options(self.store, {})
         with self._model_lock:
-            self._unfitted_model = model_settings.model_for({})
+            self._unfitted_model = model_settings.model_for(
+                model_settings.DEFAULTS, self._unfitted_model
+            )
             self._model = None
         return self.model_options()
 
@@ -130,9 +132,8 @@ class Preferences:
         """Evaluate the current community with the person's options in the background
         (see :class:`recommender.evaluation_jobs.EvaluationJob`); answers its first snapshot."""
         community = self.community
-        job = EvaluationJob(
-            community.name, community.ratings, community.scale, self._current_options()
-        )
+        parameters = self._unfitted_model.get_params()
+        job = EvaluationJob(community.name, community.ratings, community.scale, parameters)
         return self._evaluations.start(job)
 
     def evaluation_status(self) -> dict[str, Any]:

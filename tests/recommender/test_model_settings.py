@@ -8,6 +8,7 @@ import pytest
 
 from recommender import model_settings
 from recommender.errors import KindredError
+from recommender.knn import UserKNN
 from recommender.similarity import SIMILARITIES
 from recommender.workspace import Workspace
 
@@ -104,3 +105,12 @@ def test_bad_options_change_nothing(tmp_path: Path) -> None:
             workspace.set_model_options({"k": 30, "min_overlap": 0})
         assert workspace.model() is fitted
         assert workspace.model_options()["changed"] == {"k": 12}
+
+
+def test_a_model_configured_by_its_caller_keeps_its_other_parameters(tmp_path: Path) -> None:
+    textbook = UserKNN.configuration("textbook")
+    with Workspace(tmp_path / "data", model=textbook) as workspace:
+        workspace.set_model_options({"k": 9})
+        model = workspace.model()
+        assert (model.k, model.neighbourhood, model.ranking) == (9, "global", "rating")
+        assert workspace.model_options()["changed"]["k"] == 9
