@@ -418,7 +418,9 @@ def test_hostile_titles_show_literally_and_run_nothing(
         page.locator('[data-recommendations] > li[data-item="h7"] label[title="1 star"]').click()
     expect(card.locator(".title")).to_have_text(HOSTILE_TITLE)
 
-    for path in ["/", "/catalogue", "/ratings", "/people", "/items/h1", "/items/h2", "/items/h3"]:
+    hostile_workspace.want("h1")  # listed on My ratings, with its toggle on the item page
+    paths = ["/", "/catalogue", "/ratings", "/people", "/evaluate", "/settings"]
+    for path in [*paths, "/items/h1", "/items/h2", "/items/h3"]:
         page.goto(hostile_server.url(path))
         assert page.locator("img[src='x'], svg[onload], body script:not([src])").count() == 0
     page.goto(hostile_server.url("/items/h2"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -120,3 +122,18 @@ def test_results_of_another_community_are_labelled(
     assert "run the evaluation again for the current community" in html
     assert "data-other-community hidden" not in html
     assert "Hostile &lt;i&gt;test&lt;/i&gt; community" in html
+
+
+def test_the_chart_library_is_vendored_with_its_licence_and_credited(client: FlaskClient) -> None:
+    vendor = Path(__file__).resolve().parents[2] / "ui" / "static" / "vendor"
+    script = (vendor / "chart.umd.min.js").read_text()
+    version = re.search(r"Chart\.js v(\d+\.\d+\.\d+)", script[:200]).group(1)
+    assert "MIT License" in (vendor / "chart.js-LICENSE.md").read_text()
+    assert f"| {version} |" in (vendor / "README.md").read_text()
+    credited = {row["name"]: row for row in client.get("/api/about").json["third_party"]}
+    assert credited["Chart.js"]["version"] == version
+    assert credited["Chart.js"]["licence"] == "MIT"
+    served = client.get("/static/vendor/chart.umd.min.js")
+    assert served.status_code == 200
+    assert served.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    served.close()
