@@ -149,3 +149,8 @@ def _ids(ids: Sequence[Hashable]) -> Sequence[Hashable]:
     if isinstance(ids, np.ndarray | pd.Series | pd.Index) and np.ndim(ids) == 1:
         return np.asarray(ids)
     return list(ids)
+
+
+def plain_id(identifier: Hashable) -> Hashable:
+    """An id as the caller gave it: numpy scalars from the index become Python scalars."""
+    return identifier.item() if isinstance(identifier, np.generic) else identifier

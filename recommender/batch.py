@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from recommender._sparse import RatingMatrix
+from recommender.centering import uncentre
 from recommender.neighbourhood import PairSums
 from recommender.neighbourhood import pair_sums
 
@@ -92,3 +93,42 @@ def neighbourhood_sums(
             sums.weight_total[in_block] = block_sums.weight_total
             sums.count[in_block] = block_sums.count
     return sums
+
+
+def pair_estimates(
+    matrix: RatingMatrix,
+    sums: PairSums,
+    user_rows: np.ndarray,
+    item_rows: np.ndarray,
+    aggregate: np.ndarray,
+    centering: str,
+    min_k: int,
+) -> np.ndarray:
+    """Each pair's estimate (not yet clipped): the neighbourhood's, or the baseline's.
+
+    ``aggregate`` is the aggregation of ``sums``; it is un-centred for the pair's person (see
+    :func:`recommender.centering.uncentre`). Pairs with fewer than ``min_k`` neighbours, and
+    unknown people or items (row -1), get the baseline ``mu + b_u + b_i``.
+    """
+    safe_users = np.maximum(user_rows, 0)
+    baseline_estimate = matrix.baseline.estimate(user_rows, item_rows)
+    neighbourhood_estimate = uncentre(
+        centering,
+        aggregate,
+        baseline_estimate,
+        matrix.user_mean[safe_users],
+        matrix.user_std[safe_users],
+    )
+    enough = sums.count >= max(min_k, 1)
+    return np.where(enough, neighbourhood_estimate, baseline_estimate)
+
+
+def failure_reason(user_row: int, item_row: int, count: int, min_k: int) -> str | None:
+    """Why a pair got the baseline instead of a neighbourhood estimate (None: it did not)."""
+    if user_row < 0:
+        return "unknown user"
+    if item_row < 0:
+        return "unknown item"
+    if count < max(min_k, 1):
+        return f"{count} neighbours rated this item, fewer than min_k={max(min_k, 1)}"
+    return None

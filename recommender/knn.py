@@ -29,10 +29,14 @@ from recommender import _validation
 from recommender._sparse import Person
 from recommender._sparse import RatingMatrix
 from recommender._sparse import build_rating_matrix
+from recommender._validation import plain_id
 from recommender.aggregate import get_aggregation
+from recommender.batch import failure_reason
 from recommender.batch import neighbourhood_sums
+from recommender.batch import pair_estimates
 from recommender.centering import CENTRED_VALUES
 from recommender.centering import uncentre
+from recommender.configurations import CONFIGURATIONS
 from recommender.errors import ConfigurationError
 from recommender.errors import NotFittedError
 from recommender.neighbourhood import ItemNeighbourhoods
@@ -45,28 +49,13 @@ from recommender.parameters import Parameters
 from recommender.results import Neighbour
 from recommender.results import PredictionDetail
 from recommender.results import Recommendation
+from recommender.scoring import confidence
 from recommender.scoring import evidence_scores
 from recommender.similarity import Community
+from recommender.similarity import compare
 from recommender.similarity import get_similarity
-from recommender.similarity import overlap
-from recommender.similarity import shrink
 
 logger = logging.getLogger(__name__)
-
-#: Named configurations. "textbook" is the classic recipe: cosine of raw rating vectors via
-#: scikit-learn, the k nearest people overall, weighted average of their raw ratings.
-CONFIGURATIONS: dict[str, dict[str, object]] = {
-    "default": {},
-    "textbook": {
-        "similarity": "cosine",
-        "centering": "none",
-        "neighbourhood": "global",
-        "shrinkage": 0.0,
-        "min_overlap": 1,
-        "damping": 0.0,
-        "ranking": "rating",
-    },
-}
 
 
 class UserKNN(Parameters):
@@ -194,10 +183,8 @@ class UserKNN(Parameters):
     ) -> tuple[np.ndarray, np.ndarray]:
         """Similarity and overlap rows (``b x users``) for fitted rows or for one person.
 
-        ``for_ranking`` selects the evidence measure (never shrunk) instead of ``similarity``.
-        Similarity ``-inf`` means "not comparable": a person is never their own neighbour, and
-        people sharing fewer than ``min_overlap`` items are not compared. With a ``pool``, the
-        overlap counts are computed on another thread while the similarity is.
+        ``for_ranking`` selects the evidence measure (never shrunk) instead of ``similarity``;
+        see :func:`recommender.similarity.compare` for the rest.
         """
         measure = self.ranking_similarity_ if for_ranking else self.similarity_
         community = self._values_[measure.values]
@@ -209,20 +196,8 @@ class UserKNN(Parameters):
         else:
             query = community.rows[query_rows]
             own_rows = query_rows
-        if pool is None:
-            similarities = measure.function(query, community)
-            overlaps = overlap(query, community)
-        else:
-            counting = pool.submit(overlap, query, community)
-            similarities = measure.function(query, community)
-            overlaps = counting.result()
-        if not for_ranking:
-            similarities = shrink(similarities, overlaps, float(self.shrinkage))
-        comparable = overlaps >= max(int(self.min_overlap), 1)
-        similarities = np.where(comparable, similarities, -np.inf).astype(np.float32, order="C")
-        fitted = own_rows >= 0
-        similarities[np.flatnonzero(fitted), own_rows[fitted]] = -np.inf
-        return similarities, overlaps
+        shrinkage = 0.0 if for_ranking else float(self.shrinkage)
+        return compare(measure, query, community, own_rows, shrinkage, self.min_overlap, pool)
 
     def _person_neighbourhoods(self, person: Person, for_ranking: bool) -> ItemNeighbourhoods:
         similarities = self._similarities(None, person, for_ranking)[0][0]
@@ -266,7 +241,7 @@ class UserKNN(Parameters):
         order = np.argsort(-similarities[candidates], kind="stable")[:n]
         users = self.matrix_.users
         return [
-            Neighbour(_plain(users[row]), float(similarities[row]), int(overlaps[row]))
+            Neighbour(plain_id(users[row]), float(similarities[row]), int(overlaps[row]))
             for row in candidates[order]
         ]
 
@@ -329,10 +304,10 @@ class UserKNN(Parameters):
         predicted = self._person_estimates(person, top, sums)
         return [
             Recommendation(
-                item=_plain(matrix.items[item]),
+                item=plain_id(matrix.items[item]),
                 score=float(scores[item]),
                 predicted_rating=float(predicted[j]),
-                confidence=_confidence(sums.weight_total[j]),
+                confidence=confidence(sums.weight_total[j]),
                 neighbours=neighbour_ratings(matrix, hoods, bounds[j], bounds[j + 1]),
             )
             for j, item in enumerate(top)
@@ -364,14 +339,19 @@ class UserKNN(Parameters):
         min_k = max(int(self.min_k), 1)
         return [
             PredictionDetail(
-                _plain(user), _plain(item), float(estimate), int(count), reason is not None, reason
+                plain_id(user),
+                plain_id(item),
+                float(estimate),
+                int(count),
+                reason is not None,
+                reason,
             )
             for user, item, estimate, count, reason in zip(
                 users,
                 items,
                 estimates,
                 used,
-                map(_reason, user_rows, item_rows, used, [min_k] * len(used)),
+                map(failure_reason, user_rows, item_rows, used, [min_k] * len(used)),
                 strict=True,
             )
         ]
@@ -394,40 +374,17 @@ class UserKNN(Parameters):
             int(self.k),
             self.neighbourhood,
         )
-        agg = self.aggregate_(sums.weighted_sum, sums.weight_total, self.damping)
-        safe_users = np.maximum(user_rows, 0)
-        baseline_estimate = matrix.baseline.estimate(user_rows, item_rows)
-        neighbourhood_estimate = uncentre(
+        estimates = pair_estimates(
+            matrix,
+            sums,
+            user_rows,
+            item_rows,
+            self.aggregate_(sums.weighted_sum, sums.weight_total, self.damping),
             self.centering,
-            agg,
-            baseline_estimate,
-            matrix.user_mean[safe_users],
-            matrix.user_std[safe_users],
+            int(self.min_k),
         )
-        enough = sums.count >= max(int(self.min_k), 1)
-        estimates = np.where(enough, neighbourhood_estimate, baseline_estimate)
         return self._clip(estimates), sums.count, user_rows, item_rows
 
     def _clip(self, estimates: np.ndarray) -> np.ndarray:
         lowest, highest = self.rating_scale_
         return np.clip(np.nan_to_num(estimates, nan=self.matrix_.baseline.mean), lowest, highest)
-
-
-def _plain(identifier: Hashable) -> Hashable:
-    """An id as the caller gave it: numpy scalars from the index become Python scalars."""
-    return identifier.item() if isinstance(identifier, np.generic) else identifier
-
-
-def _confidence(weight_total: float) -> float:
-    """How much similarity backs an estimate, mapped to [0, 1): ``w / (w + 1)``."""
-    return float(weight_total / (weight_total + 1.0))
-
-
-def _reason(user_row: int, item_row: int, count: int, min_k: int) -> str | None:
-    if user_row < 0:
-        return "unknown user"
-    if item_row < 0:
-        return "unknown item"
-    if count < max(min_k, 1):
-        return f"{count} neighbours rated this item, fewer than min_k={max(min_k, 1)}"
-    return None

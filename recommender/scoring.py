@@ -26,3 +26,11 @@ def evidence_scores(hoods: ItemNeighbourhoods, ratings: np.ndarray, n_items: int
     """
     weights = hoods.similarities**2 * ratings[hoods.entries]
     return np.bincount(hoods.item_rows, weights=weights, minlength=n_items)
+
+
+def confidence(weight_total: float) -> float:
+    """How much similarity backs a predicted rating, mapped to [0, 1).
+
+    .. math::  c = \\frac{w}{w + 1}, \\qquad w = \\sum_{v \\in N} |s_{uv}|
+    """
+    return float(weight_total / (weight_total + 1.0))

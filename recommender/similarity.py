@@ -15,6 +15,7 @@ and ``C = I_x \\cap I_y`` the items both rated.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -210,3 +211,35 @@ def shrink(similarities: np.ndarray, overlaps: np.ndarray, shrinkage: float) -> 
         return similarities
     support = np.maximum(overlaps - 1.0, 0.0)
     return similarities * support / (support + shrinkage)
+
+
+def compare(
+    measure: Similarity,
+    query: sp.csr_matrix,
+    community: Community,
+    own_rows: np.ndarray,
+    shrinkage: float,
+    min_overlap: int,
+    pool: Executor | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Similarity and overlap rows (``b x users``, float32) of ``query`` against ``community``.
+
+    The similarity is shrunk (:func:`shrink`; not when ``shrinkage`` is 0) and ``-inf``, "not
+    comparable", where the two share fewer than ``min_overlap`` items and at ``own_rows[j]``
+    for query row ``j`` (a person is never their own neighbour; -1 for someone outside the
+    community). With a ``pool``, the overlaps are counted on another thread while the
+    measure's products run: scipy's sparse products release the GIL.
+    """
+    if pool is None:
+        similarities = measure.function(query, community)
+        overlaps = overlap(query, community)
+    else:
+        counting = pool.submit(overlap, query, community)
+        similarities = measure.function(query, community)
+        overlaps = counting.result()
+    similarities = shrink(similarities, overlaps, shrinkage)
+    comparable = overlaps >= max(int(min_overlap), 1)
+    similarities = np.where(comparable, similarities, -np.inf).astype(np.float32, order="C")
+    fitted = own_rows >= 0
+    similarities[np.flatnonzero(fitted), own_rows[fitted]] = -np.inf
+    return similarities, overlaps
