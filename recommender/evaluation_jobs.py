@@ -126,21 +126,21 @@ class EvaluationJob:
         self.options = dict(options)
         self.scale = scale
         self.seed = seed
-        sampled = len(ratings) > SAMPLE_ABOVE
-        self.sample = sample_people(ratings, SAMPLE_RATINGS, seed) if sampled else ratings
-        self.plan = plan_for(ratings, self.sample)
+        self.ratings = ratings
+        self.sample = ratings
+        self.plan: EvaluationPlan | None = None  # drawn by `run`, in the job's thread
         current_k = int(model_for(self.options).k)
         current_similarity = str(model_for(self.options).similarity)
         self.ks = sorted({*K_VALUES, current_k})
         self.similarities = list(dict.fromkeys([current_similarity, *TUNED_SIMILARITIES]))
-        self.total_steps = 2 + len(self.ks) * len(self.similarities)
+        self.total_steps = 3 + len(self.ks) * len(self.similarities)
         self.state = "running"
         self.message: str | None = None
         self.stage = "Starting"
         self.done_steps = 0
         self.started_at = time.time()
         self.finished_at: float | None = None
-        self.results: dict[str, Any] = {"distribution": rating_distribution(ratings)}
+        self.results: dict[str, Any] = {}
         self._cancel = threading.Event()
         self._lock = threading.Lock()
 
@@ -152,6 +152,7 @@ class EvaluationJob:
     def run(self) -> None:
         """Run every step; the outcome is in `state` (never raises)."""
         try:
+            self._prepare()
             self._measure_current()
             self._tune()
             self._finish("finished", None)
@@ -176,23 +177,43 @@ class EvaluationJob:
                     "total": self.total_steps,
                     "stage": self.stage,
                 },
-                "plan": {
-                    "folds": self.plan.folds,
-                    "sampled": self.plan.sampled,
-                    "ratings_used": self.plan.ratings_used,
-                    "ratings_total": self.plan.ratings_total,
-                    "note": self.plan.note(),
-                },
+                "plan": None if self.plan is None else self._plan_view(self.plan),
                 "seconds": round((self.finished_at or time.time()) - self.started_at, 1),
                 "results": _copy(self.results),
             }
 
+    @staticmethod
+    def _plan_view(plan: EvaluationPlan) -> dict[str, Any]:
+        return {
+            "folds": plan.folds,
+            "sampled": plan.sampled,
+            "ratings_used": plan.ratings_used,
+            "ratings_total": plan.ratings_total,
+            "note": plan.note(),
+        }
+
     # ------------------------------------------------------------------ steps
+    def _prepare(self) -> None:
+        """Draw the sample (big communities only) and count the ratings of each value."""
+        self._step("Preparing the ratings")
+        ratings = self.ratings
+        sample = ratings
+        if len(ratings) > SAMPLE_ABOVE:
+            sample = sample_people(ratings, SAMPLE_RATINGS, self.seed)
+        plan = plan_for(ratings, sample)
+        distribution = rating_distribution(ratings)
+        with self._lock:
+            self.sample, self.plan = sample, plan
+        self._done(distribution=distribution)
+
     def _step(self, stage: str) -> None:
         if self._cancel.is_set():
             raise EvaluationCancelled
         with self._lock:
             self.stage = stage
+
+    def _folds(self) -> int:
+        return self.plan.folds if self.plan is not None else 5
 
     def _done(self, **results: Any) -> None:
         with self._lock:
@@ -208,7 +229,7 @@ class EvaluationJob:
         """RMSE and MAE by k-fold, then precision and nDCG at 10, with the person's options."""
         model = model_for(self.options)
         self._step("Measuring rating accuracy (RMSE, MAE)")
-        folds = rating_prediction(model, self.sample, self.plan.folds, self.seed)
+        folds = rating_prediction(model, self.sample, self._folds(), self.seed)
         self._done(
             rmse=float(np.mean([fold.rmse for fold in folds])),
             mae=float(np.mean([fold.mae for fold in folds])),
@@ -239,7 +260,7 @@ class EvaluationJob:
             for position, k in enumerate(self.ks):
                 self._step(f"Trying {line['similarity']} with k = {k}")
                 model = model_for({**self.options, "k": k, "similarity": line["similarity"]})
-                folds = rating_prediction(model, self.sample, self.plan.folds, self.seed)
+                folds = rating_prediction(model, self.sample, self._folds(), self.seed)
                 rmse = float(np.mean([fold.rmse for fold in folds]))
                 with self._lock:
                     line["rmse"][position] = rmse

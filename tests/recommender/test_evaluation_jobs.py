@@ -35,7 +35,7 @@ def test_a_finished_job_reports_what_evaluate_measures(community, monkeypatch) -
     job.run()
     answer = job.snapshot()
     assert answer["state"] == "finished", answer["message"]
-    assert answer["progress"] == {"done": 6, "total": 6, "stage": "Done"}
+    assert answer["progress"] == {"done": 7, "total": 7, "stage": "Done"}
     expected = evaluate(community.ratings, model_for({"k": 20}), folds=5, topn=True)
     results = answer["results"]
     assert results["rmse"] == pytest.approx(expected["rmse"])
@@ -69,6 +69,8 @@ def test_the_grid_gives_error_by_k_and_the_best_setting(community, monkeypatch) 
 
 def test_the_distribution_counts_every_rating(community) -> None:
     job = EvaluationJob(community.name, community.ratings, community.scale, {})
+    assert job.snapshot()["plan"] is None and "distribution" not in job.snapshot()["results"]
+    job._prepare()
     distribution = job.snapshot()["results"]["distribution"]
     assert sum(bar["count"] for bar in distribution) == len(community.ratings)
     assert [bar["rating"] for bar in distribution] == sorted(bar["rating"] for bar in distribution)
@@ -94,10 +96,12 @@ def test_big_communities_are_sampled_by_whole_people() -> None:
 def test_a_job_samples_only_communities_over_the_threshold(monkeypatch, community) -> None:
     monkeypatch.setattr(evaluation_jobs, "SAMPLE_ABOVE", len(community.ratings))
     whole = EvaluationJob(community.name, community.ratings, community.scale, {})
+    whole._prepare()
     assert whole.sample is community.ratings and not whole.plan.sampled
     monkeypatch.setattr(evaluation_jobs, "SAMPLE_ABOVE", len(community.ratings) - 1)
     monkeypatch.setattr(evaluation_jobs, "SAMPLE_RATINGS", 5000)
     sampled = EvaluationJob(community.name, community.ratings, community.scale, {})
+    sampled._prepare()
     assert sampled.plan.sampled and len(sampled.sample) <= 5000
     assert "to keep it quick" in sampled.snapshot()["plan"]["note"]
 
@@ -124,7 +128,7 @@ def test_a_cancelled_job_stops_between_steps(community, monkeypatch) -> None:
     answer = job.snapshot()
     assert answer["state"] == "cancelled"
     assert answer["message"] == "The evaluation was cancelled."
-    assert len(calls) == 1 and answer["progress"]["done"] == 1
+    assert len(calls) == 1 and answer["progress"]["done"] == 2  # prepared, measured
     assert "rmse" in answer["results"] and "by_k" not in answer["results"]
 
 

@@ -143,8 +143,9 @@
     bar.value = evaluation.progress.done;
     errorBox.hidden = !evaluation.message;
     errorBox.textContent = evaluation.message || "";
+    const note = evaluation.plan ? evaluation.plan.note : "Preparing the ratings…";
     document.querySelector("[data-plan-note]").textContent =
-      `${evaluation.plan.note}${running ? "" : ` Took ${evaluation.seconds} s.`}`;
+      `${note}${running ? "" : ` Took ${evaluation.seconds} s.`}`;
     const other = document.querySelector("[data-other-community]");
     other.hidden = evaluation.community === evaluation.current.community;
     other.querySelector("[data-measured-community]").textContent = evaluation.community;
