@@ -88,6 +88,10 @@ def verdicts(summary: list[dict]) -> list[str]:
     return lines
 
 
+def launches(count: int) -> str:
+    return f"{count} launch" if count == 1 else f"{count} launches"
+
+
 def met(value: float, target: float) -> str:
     return "met" if value < target else "missed"
 
@@ -106,7 +110,13 @@ def breakdown(summary: list[dict]) -> list[str]:
                 f"{ROW_LABELS[name].replace('**', '')} +{figures[name]['median'] - previous:.2f}"
             )
             previous = figures[name]["median"]
-        lines.append(f"- {scenario['label']}: " + "; ".join(parts) + " s.")
+        line = f"- {scenario['label']}: " + "; ".join(parts) + " s."
+        if "first_paint" in figures:
+            paint = figures["first_paint"]["median"]
+            line += (
+                f" Meanwhile the main thread starts Qt and paints the loading page ({paint:.2f} s)."
+            )
+        lines.append(line)
     return lines
 
 
@@ -159,7 +169,7 @@ def render_section(results: dict) -> str:
         "launch is `python -m desktop --data-dir DIR` under "
         '`xvfb-run -a -s "-screen 0 1280x800x24"`, timed from the `python` process\'s own '
         "start (kernel start time, so Xvfb's start is excluded) to the milestones the launcher "
-        f"logs; {results['runs']} launch(es) per scenario, the scenarios interleaved, each "
+        f"logs; {launches(results['runs'])} per scenario, the scenarios interleaved, each "
         "stopped with SIGTERM. First paint is Qt's `loadFinished` for the loading page "
         "(logged by the window; not a pixel probe). The 1M community is "
         "`make_synthetic.py --size 1m`, stored beforehand with `Workspace.import_community`.",

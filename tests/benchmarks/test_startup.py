@@ -155,6 +155,8 @@ def test_section_shows_targets_verdicts_failures_and_imports(bench, tmp_path):
     assert "- 1M: first_recommendations not logged" in section
     assert "sklearn 0.90, pandas 0.40. sklearn comes in through `recommender` → " in section
     assert "1-minute load at each launch 3.00–5.00" in section
+    assert "3 launches per scenario" in section
+    assert "Meanwhile the main thread starts Qt and paints the loading page (1.50 s)." in section
     assert "not measured, `dist/Kindred/Kindred` did not exist" in section
 
 
