@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 from typing import Any
 
 import pandas as pd
@@ -19,10 +20,13 @@ from recommender import model_settings
 from recommender.catalogue import item_view
 from recommender.community import Community
 from recommender.community_store import CommunityStore
-from recommender.evaluation_jobs import EvaluationJob
-from recommender.evaluation_jobs import EvaluationRunner
 from recommender.knn import UserKNN
 from recommender.storage import Store
+
+if TYPE_CHECKING:
+    # Imported when first used: evaluation needs scikit-learn, about a second to import,
+    # which the app's start-up and the CLI should not pay for.
+    from recommender.evaluation_jobs import EvaluationRunner
 
 
 class Preferences:
@@ -126,11 +130,15 @@ class Preferences:
     # ------------------------------------------------------------------ evaluation
     @cached_property
     def _evaluations(self) -> EvaluationRunner:
+        from recommender.evaluation_jobs import EvaluationRunner
+
         return EvaluationRunner()
 
     def start_evaluation(self) -> dict[str, Any]:
         """Evaluate the current community with the person's options in the background
         (see :class:`recommender.evaluation_jobs.EvaluationJob`); answers its first snapshot."""
+        from recommender.evaluation_jobs import EvaluationJob
+
         community = self.community
         parameters = self._unfitted_model.get_params()
         job = EvaluationJob(community.name, community.ratings, community.scale, parameters)

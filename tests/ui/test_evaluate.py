@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -137,3 +139,16 @@ def test_the_chart_library_is_vendored_with_its_licence_and_credited(client: Fla
     assert served.status_code == 200
     assert served.headers["Content-Type"] == "text/javascript; charset=utf-8"
     served.close()
+
+
+def test_the_app_starts_without_loading_the_evaluation_code() -> None:
+    """scikit-learn (needed by evaluation only) costs about a second to import: the app and its
+    Workspace must not import it until an evaluation starts."""
+    code = (
+        "import sys, ui, recommender.workspace; "
+        "print(sorted(m for m in ('sklearn', 'recommender.evaluation') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
