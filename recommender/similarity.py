@@ -209,8 +209,12 @@ def shrink(similarities: np.ndarray, overlaps: np.ndarray, shrinkage: float) -> 
     """
     if shrinkage <= 0:
         return similarities
-    support = np.maximum(overlaps - 1.0, 0.0)
-    return similarities * support / (support + shrinkage)
+    support = overlaps - 1.0
+    np.maximum(support, 0.0, out=support)
+    shrunk = similarities * support
+    support += shrinkage
+    shrunk /= support
+    return shrunk
 
 
 def compare(
@@ -237,9 +241,10 @@ def compare(
         counting = pool.submit(overlap, query, community)
         similarities = measure.function(query, community)
         overlaps = counting.result()
-    similarities = shrink(similarities, overlaps, shrinkage)
-    comparable = overlaps >= max(int(min_overlap), 1)
-    similarities = np.where(comparable, similarities, -np.inf).astype(np.float32, order="C")
+    # The measures return fresh arrays, so they may be changed in place (copied only when
+    # not already C-ordered float32).
+    similarities = np.ascontiguousarray(shrink(similarities, overlaps, shrinkage), np.float32)
+    similarities[overlaps < max(int(min_overlap), 1)] = -np.inf
     fitted = own_rows >= 0
     similarities[np.flatnonzero(fitted), own_rows[fitted]] = -np.inf
     return similarities, overlaps
