@@ -110,15 +110,7 @@ class Preferences:
         community; with ``include_communities``, also delete every imported community (the
         demo stays). Model options and other settings are kept."""
         name = self.community.name
-        cleared = {
-            "ratings": sum(
-                self.store.delete_rating(name, item) is not None
-                for item in list(self.store.ratings(name))
-            ),
-            "hidden": sum(self.store.unhide(name, item) for item in self.store.hidden(name)),
-            "seen": sum(self.store.unmark_seen(name, item) for item in self.store.seen(name)),
-            "want_list": sum(self.store.unwant(name, item) for item in self.store.want_list(name)),
-        }
+        cleared = self.store.clear_personal(name)
         deleted = []
         if include_communities:
             for community in self.communities():

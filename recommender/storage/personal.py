@@ -26,6 +26,15 @@ APP_SOURCE = "app"
 MARK_TABLES = {"hidden": "hidden_at", "want_list": "added_at", "seen": "seen_at"}
 
 
+# What "clear my data" removes: answer label -> table.
+PERSONAL_TABLES = {
+    "ratings": "my_ratings",
+    "hidden": "hidden",
+    "seen": "seen",
+    "want_list": "want_list",
+}
+
+
 class PersonalData(Database):
     """Ratings, hidden items, want-list and seen items of the person, per community."""
 
@@ -111,6 +120,17 @@ class PersonalData(Database):
                 return None
             connection.execute("DELETE FROM my_ratings WHERE community = ? AND item = ?", key)
         return float(row[0])
+
+    def clear_personal(self, community: str) -> dict[str, int]:
+        """Forget, in one transaction, the person's ratings, hidden and seen items and
+        want-list in ``community``; answers how many of each were removed."""
+        key = (checked_text(community, "community"),)
+        removed: dict[str, int] = {}
+        with self._transaction() as connection:
+            for label, table in PERSONAL_TABLES.items():
+                cursor = connection.execute(f"DELETE FROM {table} WHERE community = ?", key)
+                removed[label] = cursor.rowcount
+        return removed
 
     # ------------------------------------------------------------------ hidden, want-list, seen
     def hide(self, community: str, item: str) -> None:

@@ -623,3 +623,22 @@ def test_a_personal_import_with_one_bad_row_stores_nothing(store: Store):
     assert (store.seen(COMMUNITY), store.want_list(COMMUNITY)) == (["d004"], ["d005"])
     assert store.import_log()[0]["id"] == log_id
     assert store.import_log()[0]["summary"] == {"added": 1}
+
+
+def test_clear_personal_forgets_one_community_in_one_go(store: Store):
+    for community in ("films", "books"):
+        store.set_rating(community, "a", 4.0)
+        store.set_rating(community, "b", 2.0)
+        store.hide(community, "c")
+        store.mark_seen(community, "d")
+        store.want(community, "e")
+    removed = store.clear_personal("films")
+    assert removed == {"ratings": 2, "hidden": 1, "seen": 1, "want_list": 1}
+    assert (store.ratings("films"), store.hidden("films"), store.seen("films")) == ({}, [], [])
+    assert store.want_list("films") == []
+    assert store.ratings("books") == {"a": 4.0, "b": 2.0}
+    assert (store.hidden("books"), store.seen("books"), store.want_list("books")) == (
+        ["c"],
+        ["d"],
+        ["e"],
+    )
