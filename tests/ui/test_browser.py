@@ -7,6 +7,7 @@ request leaves 127.0.0.1. Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import threading
@@ -29,7 +30,9 @@ from ui.security import loopback_hosts
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium; elsewhere (Ubuntu's snap is not launchable by Playwright) point
+# KINDRED_CHROMIUM at another Chromium binary.
+CHROMIUM = Path(os.environ.get("KINDRED_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
