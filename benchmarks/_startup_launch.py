@@ -35,6 +35,8 @@ MILESTONES: dict[str, re.Pattern[str]] = {
     "first_app_page": re.compile(r"window loaded http://127\.0\.0\.1:\d+/"),
     "first_recommendations": re.compile(r"window loaded http://127\.0\.0\.1:\d+/recommendations"),
 }
+# The window logs this, and shows the reason, when the app cannot start: no need to wait on.
+START_FAILED = re.compile(r"^\S+ \S+ \S+ \S+: (start-up failed.*)$", re.MULTILINE)
 # "2026-12-04 17:51:50,123 INFO desktop.launcher: message" (desktop.launcher.LOG_FORMAT).
 LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \S+ \S+: (.*)$")
 
@@ -123,6 +125,8 @@ def wait_for(
                 return pid, None, f"cannot read the start time of pid {pid}: {error}"
         if until in parse_log(text):
             return pid, started, None
+        if failed := START_FAILED.search(text):
+            return pid, started, failed[1]
         if process.poll() is not None:
             return pid, started, f"exited with {process.returncode} before {until}"
         time.sleep(POLL_SECONDS)

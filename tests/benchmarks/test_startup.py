@@ -67,6 +67,16 @@ def test_log_milestones_are_read_in_seconds_with_the_first_occurrence_kept(bench
     }
 
 
+def test_a_failed_start_is_recognised_in_the_log(bench):
+    failed = LOG_TEXT + (
+        "2026-12-04 17:00:10,000 ERROR desktop.window: start-up failed unexpectedly\n"
+        "Traceback (most recent call last):\n"
+    )
+    found = bench["_startup_launch"].START_FAILED.search(failed)
+    assert found is not None and found[1] == "start-up failed unexpectedly"
+    assert bench["_startup_launch"].START_FAILED.search(LOG_TEXT) is None
+
+
 def test_importtime_lines_give_levels_and_cumulative_seconds(bench):
     modules = bench["startup"].parse_importtime(IMPORTTIME_TEXT)
     assert modules["numpy"] == (0, 0.0003)
