@@ -88,6 +88,14 @@ def verdicts(summary: list[dict]) -> list[str]:
     return lines
 
 
+def commits(machine: dict) -> str:
+    """The commit measured; both when the tree changed during the run."""
+    after = machine.get("commit_after", machine["commit"])
+    if after == machine["commit"]:
+        return f"commit {machine['commit']}"
+    return f"commit {machine['commit']} at the start and {after} at the end (the tree changed)"
+
+
 def launches(count: int) -> str:
     return f"{count} launch" if count == 1 else f"{count} launches"
 
@@ -165,7 +173,7 @@ def render_section(results: dict) -> str:
         "## Start-up speed (issue 7)",
         "",
         f"Written by `benchmarks/startup.py` on {machine['date']}; {machine['cores']} cores "
-        f"({machine['cpu']}), Python {machine['python']}, commit {machine['commit']}. Each "
+        f"({machine['cpu']}), Python {machine['python']}, {commits(machine)}. Each "
         "launch is `python -m desktop --data-dir DIR` under "
         '`xvfb-run -a -s "-screen 0 1280x800x24"`, timed from the `python` process\'s own '
         "start (kernel start time, so Xvfb's start is excluded) to the milestones the launcher "

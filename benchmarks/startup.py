@@ -268,8 +268,9 @@ def parse_importtime(stderr: str) -> dict[str, tuple[int, float]]:
     return modules
 
 
-def machine_notes(load_before: tuple[float, ...], load_after: tuple[float, ...]) -> dict:
-    """Where and when: cores, CPU, Python, commit, load averages before and after."""
+def machine_notes(load_before: tuple[float, ...], commit_before: str) -> dict:
+    """Where and when: cores, CPU, Python, the commit at the start and at the end (others
+    commit to the same tree while this runs), load averages before and after."""
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -278,21 +279,27 @@ def machine_notes(load_before: tuple[float, ...], load_after: tuple[float, ...])
                 break
     except OSError:
         pass
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty"],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-    ).stdout.strip()
     return {
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "cores": os.cpu_count(),
         "cpu": cpu,
         "python": sys.version.split()[0],
-        "commit": commit or "unknown",
+        "commit": commit_before,
+        "commit_after": current_commit(),
         "load_before": [round(value, 2) for value in load_before],
-        "load_after": [round(value, 2) for value in load_after],
+        "load_after": [round(value, 2) for value in os.getloadavg()],
     }
+
+
+def current_commit() -> str:
+    """``git describe --always --dirty`` of the working tree the launches run from."""
+    described = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+    ).stdout.strip()
+    return described or "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -329,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         print("startup.py: xvfb-run is not installed (apt-get install xvfb).", file=sys.stderr)
         return 2
 
-    load_before = os.getloadavg()
+    load_before, commit_before = os.getloadavg(), current_commit()
     with tempfile.TemporaryDirectory(prefix="kindred-startup-") as temporary:
         work = Path(temporary)
         scenarios = prepare_scenarios(work / "data", names)
@@ -342,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             results["launches"]["built"] = built
     if not args.no_importtime:
         results["importtime"] = import_times(sys.executable)
-    results["machine"] = machine_notes(load_before, os.getloadavg())
+    results["machine"] = machine_notes(load_before, commit_before)
 
     section = render_section(results)
     if not args.no_write:

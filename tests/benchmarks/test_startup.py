@@ -139,6 +139,7 @@ def _results(bench, tmp_path: Path) -> dict:
             "cpu": "Test CPU",
             "python": "3.11",
             "commit": "abc123",
+            "commit_after": "def456",
             "load_before": [3.0, 3.0, 3.0],
             "load_after": [4.0, 3.0, 3.0],
         },
@@ -166,6 +167,7 @@ def test_section_shows_targets_verdicts_failures_and_imports(bench, tmp_path):
     assert "sklearn 0.90, pandas 0.40. sklearn comes in through `recommender` → " in section
     assert "1-minute load at each launch 3.00–5.00" in section
     assert "3 launches per scenario" in section
+    assert "commit abc123 at the start and def456 at the end (the tree changed)" in section
     assert "Meanwhile the main thread starts Qt and paints the loading page (1.50 s)." in section
     assert "not measured, `dist/Kindred/Kindred` did not exist" in section
 
