@@ -20,7 +20,6 @@ import logging
 from collections.abc import Hashable
 from collections.abc import Mapping
 from collections.abc import Sequence
-from concurrent.futures import Executor
 
 import numpy as np
 import pandas as pd
@@ -179,7 +178,6 @@ class UserKNN(Parameters):
         query_rows: np.ndarray | None,
         person: Person | None,
         for_ranking: bool = False,
-        pool: Executor | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Similarity and overlap rows (``b x users``) for fitted rows or for one person.
 
@@ -197,7 +195,7 @@ class UserKNN(Parameters):
             query = community.rows[query_rows]
             own_rows = query_rows
         shrinkage = 0.0 if for_ranking else float(self.shrinkage)
-        return compare(measure, query, community, own_rows, shrinkage, self.min_overlap, pool)
+        return compare(measure, query, community, own_rows, shrinkage, self.min_overlap)
 
     def _person_neighbourhoods(self, person: Person, for_ranking: bool) -> ItemNeighbourhoods:
         similarities = self._similarities(None, person, for_ranking)[0][0]
@@ -365,7 +363,7 @@ class UserKNN(Parameters):
         user_rows = matrix.users.get_indexer(users)
         item_rows = matrix.items.get_indexer(items)
         sums = neighbourhood_sums(
-            lambda rows, pool: self._similarities(rows, None, pool=pool)[0],
+            lambda rows: self._similarities(rows, None)[0],
             matrix,
             self.residuals_,
             user_rows,

@@ -15,7 +15,6 @@ and ``C = I_x \\cap I_y`` the items both rated.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -224,23 +223,16 @@ def compare(
     own_rows: np.ndarray,
     shrinkage: float,
     min_overlap: int,
-    pool: Executor | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Similarity and overlap rows (``b x users``, float32) of ``query`` against ``community``.
 
     The similarity is shrunk (:func:`shrink`; not when ``shrinkage`` is 0) and ``-inf``, "not
     comparable", where the two share fewer than ``min_overlap`` items and at ``own_rows[j]``
     for query row ``j`` (a person is never their own neighbour; -1 for someone outside the
-    community). With a ``pool``, the overlaps are counted on another thread while the
-    measure's products run: scipy's sparse products release the GIL.
+    community).
     """
-    if pool is None:
-        similarities = measure.function(query, community)
-        overlaps = overlap(query, community)
-    else:
-        counting = pool.submit(overlap, query, community)
-        similarities = measure.function(query, community)
-        overlaps = counting.result()
+    similarities = measure.function(query, community)
+    overlaps = overlap(query, community)
     # The measures return fresh arrays, so they may be changed in place (copied only when
     # not already C-ordered float32).
     similarities = np.ascontiguousarray(shrink(similarities, overlaps, shrinkage), np.float32)
