@@ -131,11 +131,22 @@ def open_page(browser, width: int = 1280, height: int = 800, color_scheme: str =
     return context, page, recorder
 
 
+def close_when_quiet(context) -> None:
+    """Close a browser context once its pages have no request in flight: closing mid-request
+    (a late favicon, say) makes the test server drop a half-sent file, whose unclosed handle
+    then surfaces as an unraisable-exception warning in a later test."""
+    try:
+        for page in context.pages:
+            page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def tab(browser):
     context, page, recorder = open_page(browser)
     yield page, recorder
-    context.close()
+    close_when_quiet(context)
 
 
 def screenshot(page, name: str) -> Path:
@@ -375,7 +386,7 @@ def test_readable_at_800_by_600(
             screenshot(page, "05-recommendations-800x600")
         assert_clean(recorder)
     finally:
-        context.close()
+        close_when_quiet(context)
 
 
 def rgb(css_colour: str) -> tuple[int, ...]:
@@ -402,7 +413,7 @@ def test_follows_the_dark_preference_and_shows_keyboard_focus(
         screenshot(page, "07-dark-catalogue")
         assert_clean(recorder)
     finally:
-        context.close()
+        close_when_quiet(context)
 
 
 def test_hostile_titles_show_literally_and_run_nothing(

@@ -13,6 +13,7 @@ import pytest
 from test_browser import LiveServer
 from test_browser import assert_clean
 from test_browser import browser  # noqa: F401 (a fixture)
+from test_browser import close_when_quiet
 from test_browser import expect
 from test_browser import live_server  # noqa: F401 (a fixture)
 from test_browser import open_page
@@ -75,7 +76,7 @@ def test_evaluate_the_demo_community_and_apply_the_best_setting(
             expect(apply).to_be_hidden()
         assert_clean(recorder)
     finally:
-        context.close()
+        close_when_quiet(context)
 
 
 def test_cancel_a_running_evaluation(
