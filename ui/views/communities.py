@@ -1,8 +1,10 @@
 """Communities: the pool of people Kindred draws kindred people from. List them, switch to
 one (remembered for the next start), import a community file, delete one.
 
-Uploads go through the same size limit and temporary-copy handling as the personal import;
-community files bigger than the limit are imported with ``python -m recommender``.
+Uploads go through the same size limit and temporary-copy handling as the personal import.
+Inside the Kindred window a community file of any size is chosen with the system's dialog and
+read in place (``POST /api/native/open-file``, in `ui.views.import_page`); elsewhere, files
+bigger than the limit are imported with ``python -m recommender``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from flask import Blueprint
+from flask import current_app
 from flask import jsonify
 from flask import render_template
 from flask import request
@@ -21,6 +24,21 @@ from ui.context import json_body
 from ui.context import workspace
 
 blueprint = Blueprint("communities", __name__)
+
+
+def community_name(raw: object) -> str | None:
+    """The optional name a community is imported under: stripped text, None when absent.
+
+    :raise BadRequestArgument: when it is not text or longer than 100 characters.
+    """
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise BadRequestArgument("'name' must be text.")
+    name = raw.strip()
+    if len(name) > 100:
+        raise BadRequestArgument("A community name must be at most 100 characters.")
+    return name or None
 
 
 def _name_from_body() -> str:
@@ -34,7 +52,11 @@ def _name_from_body() -> str:
 def page():
     """The demo and every stored community, with switch, delete and import."""
     return render_template(
-        "communities.html", communities=workspace().communities(), status=workspace().status()
+        "communities.html",
+        communities=workspace().communities(),
+        status=workspace().status(),
+        # Inside the window, the system's dialog reads a file of any size in place.
+        native_dialog=current_app.config.get("NATIVE_FILE_DIALOG") is not None,
     )
 
 
@@ -62,9 +84,7 @@ def import_community():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise BadRequestArgument("Choose a community file to import.")
-    name = request.form.get("name", "").strip() or None
-    if name is not None and len(name) > 100:
-        raise BadRequestArgument("A community name must be at most 100 characters.")
+    name = community_name(request.form.get("name"))
     filename = secure_filename(upload.filename) or "community.csv"
     with tempfile.TemporaryDirectory(prefix="kindred-upload-") as folder:
         path = Path(folder) / filename

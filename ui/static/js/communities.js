@@ -1,4 +1,5 @@
-// Communities: switch, delete (after an inline confirmation) and import, then show the result.
+// Communities: switch, delete (after an inline confirmation) and import (an uploaded file, or
+// inside the window one chosen with the system's dialog and read in place), then show it.
 "use strict";
 
 (() => {
@@ -7,6 +8,7 @@
   const progress = form.querySelector("[data-community-progress]");
   const errorBox = document.querySelector("[data-community-error]");
   const result = document.querySelector("[data-community-result]");
+  const nativeButton = form.querySelector("[data-native-choose]"); // only inside the window
 
   function nameOf(button) {
     return button.closest("li").dataset.name;
@@ -39,17 +41,40 @@
     }
   });
 
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  /** Run one import request with the form busy; reload to list the new community. */
+  function run(request) {
     errorBox.hidden = true;
     result.textContent = "";
     progress.hidden = false;
-    Kindred.api("POST", "/api/communities", new FormData(form))
-      .then(() => window.location.reload())
+    if (nativeButton) nativeButton.disabled = true;
+    return request()
+      .then((answer) => {
+        if (answer.cancelled) {
+          result.textContent = "No file chosen.";
+          return;
+        }
+        window.location.reload();
+      })
       .catch((error) => {
         errorBox.textContent = error.message;
         errorBox.hidden = false;
       })
-      .finally(() => { progress.hidden = true; });
+      .finally(() => {
+        progress.hidden = true;
+        if (nativeButton) nativeButton.disabled = false;
+      });
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(() => Kindred.api("POST", "/api/communities", new FormData(form)));
   });
+
+  if (nativeButton) {
+    nativeButton.addEventListener("click", () => {
+      const name = form.elements.namedItem("name").value.trim();
+      const body = name ? { purpose: "community", name } : { purpose: "community" };
+      run(() => Kindred.api("POST", "/api/native/open-file", body));
+    });
+  }
 })();

@@ -1,4 +1,5 @@
-// Import: send the chosen (or dropped) file to /api/import and show what happened to each row.
+// Import: send the chosen (or dropped) file to /api/import, or, inside the window, let the
+// system's dialog choose one for /api/native/open-file; show what happened to each row.
 "use strict";
 
 (() => {
@@ -11,6 +12,7 @@
   const state = form.querySelector("[data-import-state]");
   const errorBox = form.querySelector("[data-import-error]");
   const result = document.querySelector("[data-import-result]");
+  const nativeButton = form.querySelector("[data-native-choose]"); // only inside the window
   const { el } = Kindred;
 
   input.addEventListener("change", () => {
@@ -69,14 +71,19 @@
     result.querySelector("h2").focus();
   }
 
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  /** Run one import request with the controls disabled; show its report or its error. */
+  function run(request) {
     errorBox.hidden = true;
     button.disabled = true;
+    if (nativeButton) nativeButton.disabled = true;
     progress.hidden = false;
     state.textContent = "Importing…";
-    Kindred.api("POST", "/api/import", new FormData(form))
+    return request()
       .then((summary) => {
+        if (summary.cancelled) {
+          state.textContent = "No file chosen.";
+          return undefined;
+        }
         state.textContent = "Done.";
         show(summary);
         return Kindred.refreshStatus();
@@ -88,7 +95,19 @@
       })
       .finally(() => {
         button.disabled = false;
+        if (nativeButton) nativeButton.disabled = false;
         progress.hidden = true;
       });
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(() => Kindred.api("POST", "/api/import", new FormData(form)));
   });
+
+  if (nativeButton) {
+    nativeButton.addEventListener("click", () => {
+      run(() => Kindred.api("POST", "/api/native/open-file", { purpose: "personal" }));
+    });
+  }
 })();
