@@ -48,6 +48,8 @@ if not CHROMIUM.exists():
     pytest.skip(f"browser tests need Chromium at {CHROMIUM}", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright")
 expect = sync_api.expect
+# The machine is small and shared: give assertions the same patience as page actions.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @dataclass
@@ -309,11 +311,14 @@ def test_import_use_and_delete_a_community(live_server: LiveServer, tab, tmp_pat
     form.get_by_role("button", name="Import").click()
     club = page.locator('li[data-name="Film club"]')
     expect(club).to_contain_text("5 people · 6 titles · 30 ratings")
+    # The import reloads the page: click only once its script is listening again.
+    page.wait_for_load_state("load")
     club.get_by_role("button", name="Use this community").click()
     expect(club.locator(".badge-current")).to_have_text("In use")
     expect(page.locator(".app-header .community-name")).to_have_text("Film club")
     expect(page.locator(".app-header .badge-demo")).to_have_count(0)
 
+    page.wait_for_load_state("load")  # switching reloaded the page too
     club.get_by_role("button", name="Delete…").click()
     expect(club.get_by_role("button", name="Keep")).to_be_focused()
     club.get_by_role("button", name="Delete", exact=True).click()
