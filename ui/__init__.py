@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "WORKSPACE": None,
     "SECRET_TOKEN": None,
     "ALLOWED_HOSTS": None,
+    # Inside the window: a callable opening the system's file dialog (see desktop.window).
+    "NATIVE_FILE_DIALOG": None,
     "TESTING": False,
     # Nothing Kindred accepts through a browser form is large; import uploads set their own.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
@@ -51,7 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ``WORKSPACE`` (an existing `recommender.workspace.Workspace`; built from ``DATA_DIR``
         when absent), ``SECRET_TOKEN`` (per-launch access secret; ``None`` disables the check),
         ``ALLOWED_HOSTS`` (the ``host:port`` values a request's Host header may carry; ``None``
-        disables the check), ``TESTING``.
+        disables the check), ``NATIVE_FILE_DIALOG`` (the window's open/save dialog, ``None``
+        in a browser), ``TESTING``.
     :return: the app, with its workspace in ``app.extensions["kindred.workspace"]``.
     :raise recommender.errors.KindredError: when the data directory cannot be used.
     """

@@ -12,6 +12,12 @@
 * ``/settings`` ↔ ``GET /api/settings``; ``POST`` changes model options, ``DELETE`` restores
   the defaults; ``POST /api/clear-data`` with ``{"confirm": true}`` clears the person's data
 * want-list (shown on ``/ratings``): ``GET /api/want``; ``POST``/``DELETE /api/want``
+* ``/import`` ↔ ``POST /api/import`` (a personal export, uploaded)
+* ``/communities`` ↔ ``GET /api/communities``; ``POST`` imports an uploaded community file,
+  ``DELETE`` deletes one, ``POST /api/communities/current`` switches
+* inside the window only: ``POST /api/native/open-file`` with ``{"purpose": "personal" |
+  "community", "name"?}`` opens the system's file dialog and imports the chosen file in place
+  (no size limit); answers ``{"cancelled": true}`` or the import's answer; 404 in a browser
 * ``/about`` ↔ ``GET /api/about``
 
 Changes need the ``X-CSRF-Token`` header and take JSON objects: ``{"item": ID, "rating": n}``
