@@ -52,6 +52,10 @@ def parse_log(text: str) -> dict[str, float]:
         for milestone, pattern in MILESTONES.items():
             if milestone not in reached and pattern.search(message):
                 reached[milestone] = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
+    if "first_paint" not in reached and "first_app_page" in reached:
+        # The app was ready before the loading page finished, so the window went straight to
+        # it: the first thing painted is then the app page itself.
+        reached["first_paint"] = reached["first_app_page"]
     return reached
 
 

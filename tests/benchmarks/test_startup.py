@@ -67,6 +67,15 @@ def test_log_milestones_are_read_in_seconds_with_the_first_occurrence_kept(bench
     }
 
 
+def test_a_skipped_loading_page_makes_the_app_page_the_first_paint(bench):
+    launch = bench["_startup_launch"]
+    without_loading_page = "\n".join(
+        line for line in LOG_TEXT.splitlines() if "start-up page" not in line
+    )
+    reached = launch.parse_log(without_loading_page)
+    assert reached["first_paint"] == reached["first_app_page"]
+
+
 def test_a_failed_start_is_recognised_in_the_log(bench):
     failed = LOG_TEXT + (
         "2026-12-04 17:00:10,000 ERROR desktop.window: start-up failed unexpectedly\n"
