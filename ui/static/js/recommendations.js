@@ -7,9 +7,13 @@
   const scale = [Number(list.dataset.scaleLow), Number(list.dataset.scaleHigh)];
   const forYou = list.dataset.for === "you";
   const { el } = Kindred;
+  // Same words as the caption in templates/_recommendation.html.
+  const SIMILARITY_NOTE = "Similarity runs from −1 (opposite tastes) to 1 (the same); " +
+    "it is shrunk towards 0 while you share only a few rated titles.";
 
   function neighbourTable(neighbours) {
     return el("table", {},
+      el("caption", { class: "muted" }, SIMILARITY_NOTE),
       el("thead", {}, el("tr", {},
         el("th", { scope: "col" }, "Kindred person"),
         el("th", { scope: "col" }, "Similarity"),
