@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -144,3 +145,37 @@ def item_view(
         "community_mean": None if pd.isna(mean) else round(float(mean), 2),
         "community_count": int(row["count"]),
     }
+
+
+def kindred_view(user: object, similarity: float, rating: float) -> dict[str, object]:
+    """One kindred person behind an answer (a recommendation, an item page), as pages show
+    them: their id, similarity to the person, and their rating of the item."""
+    return {"user": str(user), "similarity": round(float(similarity), 3), "rating": float(rating)}
+
+
+def agreement(
+    my_ratings: Mapping[str, float],
+    their_ratings: Mapping[str, float],
+    title_of: Callable[[str], str],
+    limit: int,
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The titles two people agree and disagree on most: co-rated items ordered by the
+    absolute difference of their ratings, at most ``limit`` each (a title rated the same by
+    both never counts as a disagreement)."""
+    shared = [item for item in my_ratings if item in their_ratings]
+    by_difference = sorted(
+        shared, key=lambda item: (abs(my_ratings[item] - their_ratings[item]), item)
+    )
+
+    def describe(item: str) -> dict[str, object]:
+        return {
+            "item": item,
+            "title": title_of(item),
+            "mine": my_ratings[item],
+            "theirs": their_ratings[item],
+        }
+
+    agree = [describe(item) for item in by_difference[:limit]]
+    disagreeing = [i for i in reversed(by_difference) if my_ratings[i] != their_ratings[i]]
+    disagree = [describe(item) for item in disagreeing[:limit]]
+    return agree, disagree

@@ -18,12 +18,15 @@ from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from recommender.catalogue import SORTS
+from recommender.catalogue import agreement
 from recommender.catalogue import all_genres
 from recommender.catalogue import item_statistics
 from recommender.catalogue import item_view
+from recommender.catalogue import kindred_view
 from recommender.catalogue import search_catalogue
 from recommender.community import Community
 from recommender.community_store import CommunityStore
@@ -31,6 +34,7 @@ from recommender.errors import KindredError
 from recommender.importing.progress import ProgressCallback
 from recommender.knn import UserKNN
 from recommender.personal_import import import_personal_file
+from recommender.results import Neighbour
 from recommender.storage import Store
 from recommender.workspace_communities import CommunityChoice
 from recommender.workspace_data import DataFiles
@@ -84,7 +88,7 @@ class Workspace(CommunityChoice, DataFiles, Preferences):
         with self._model_lock:
             self.community = community
             self._model = None
-            for cached in ("statistics", "_ratings_by_user"):
+            for cached in ("statistics", "_rows_by_user", "_rows_by_item"):
                 self.__dict__.pop(cached, None)
 
     def close(self) -> None:
@@ -118,12 +122,35 @@ class Workspace(CommunityChoice, DataFiles, Preferences):
         return item_statistics(self.community)
 
     @cached_property
-    def _ratings_by_user(self) -> dict[str, dict[str, float]]:
-        """Each community member's ratings, for explaining agreement with a neighbour."""
-        by_user: dict[str, dict[str, float]] = {}
-        for user, rows in self.community.ratings.groupby("user", sort=False):
-            by_user[str(user)] = dict(zip(rows["item"], rows["rating"].astype(float), strict=True))
-        return by_user
+    def _rows_by_user(self) -> dict[str, np.ndarray]:
+        """Where each community member's ratings are (row positions, one groupby, cached).
+
+        Only positions are kept: a member's ratings are read when a page needs them, instead of
+        holding every rating of a large community again as Python dicts.
+        """
+        indices = self.community.ratings.groupby("user", sort=False).indices
+        return {str(user): rows for user, rows in indices.items()}
+
+    @cached_property
+    def _rows_by_item(self) -> dict[str, np.ndarray]:
+        """Where each item's ratings are (row positions), so an item page reads only those."""
+        indices = self.community.ratings.groupby("item", sort=False).indices
+        return {str(item): rows for item, rows in indices.items()}
+
+    def _ratings_of(self, users: list[str]) -> list[dict[str, float]]:
+        """Each member's ratings (item → rating), read in one pass over their rows; empty for
+        someone not in the community."""
+        no_rows = np.empty(0, dtype=np.intp)
+        row_sets = [self._rows_by_user.get(user, no_rows) for user in users]
+        rows = np.concatenate([no_rows, *row_sets])
+        items = self.community.ratings["item"].iloc[rows].tolist()
+        values = self.community.ratings["rating"].iloc[rows].astype(float).tolist()
+        per_user, start = [], 0
+        for user_rows in row_sets:
+            end = start + len(user_rows)
+            per_user.append(dict(zip(items[start:end], values[start:end], strict=True)))
+            start = end
+        return per_user
 
     # ----------------------------------------------------------------- the person's data
     def my_ratings_map(self) -> dict[str, float]:
@@ -228,21 +255,20 @@ class Workspace(CommunityChoice, DataFiles, Preferences):
         """One item: its description, the community's rating histogram, and how the person's
         kindred people rated it."""
         item = self._known_item(item)
-        view = item_view(item, self.statistics, self.my_ratings_map())
-        item_ratings = self.community.ratings.loc[self.community.ratings["item"] == item, "rating"]
-        histogram = item_ratings.value_counts().sort_index()
+        my_ratings = self.my_ratings_map()
+        view = item_view(item, self.statistics, my_ratings)
+        rows = self._rows_by_item.get(item, np.empty(0, dtype=np.intp))
+        item_ratings = self.community.ratings.iloc[rows]
+        histogram = item_ratings["rating"].value_counts().sort_index()
         view["histogram"] = {format(float(r), "g"): int(n) for r, n in histogram.items()}
+        rating_by_user = dict(
+            zip(item_ratings["user"].astype(str), item_ratings["rating"].astype(float), strict=True)
+        )
         kindred_ratings = []
-        for neighbour in self._neighbours(KINDRED_SAMPLE):
-            rating = self._ratings_by_user.get(str(neighbour.user), {}).get(item)
+        for neighbour in self._neighbours(my_ratings, KINDRED_SAMPLE):
+            rating = rating_by_user.get(str(neighbour.user))
             if rating is not None:
-                kindred_ratings.append(
-                    {
-                        "user": str(neighbour.user),
-                        "similarity": round(neighbour.similarity, 3),
-                        "rating": rating,
-                    }
-                )
+                kindred_ratings.append(kindred_view(neighbour.user, neighbour.similarity, rating))
         view["kindred_ratings"] = kindred_ratings
         return view
 
@@ -276,11 +302,11 @@ class Workspace(CommunityChoice, DataFiles, Preferences):
             found = model.recommend(ratings=my_ratings, n=n, candidates=candidates)
         else:
             user = str(user)
-            if user not in self._ratings_by_user:
+            if user not in self._rows_by_user:
                 raise KindredError(
                     f"'{user}' is not a member of the community {self.community.name}."
                 )
-            based_on = len(self._ratings_by_user[user])
+            based_on = len(self._rows_by_user[user])
             found = model.recommend(user=user, n=n)
         items = []
         for recommendation in found:
@@ -291,11 +317,7 @@ class Workspace(CommunityChoice, DataFiles, Preferences):
                 score=float(recommendation.score),
                 kindred_count=len(recommendation.neighbours),
                 neighbours=[
-                    {
-                        "user": str(neighbour.user),
-                        "similarity": round(float(neighbour.similarity), 3),
-                        "rating": float(neighbour.rating),
-                    }
+                    kindred_view(neighbour.user, neighbour.similarity, neighbour.rating)
                     for neighbour in recommendation.neighbours
                 ],
             )
@@ -337,9 +359,12 @@ class Workspace(CommunityChoice, DataFiles, Preferences):
             raise KindredError("The number of kindred people must be between 1 and 500.")
         my_ratings = self.my_ratings_map()
         people = []
-        for neighbour in self._neighbours(n):
-            their_ratings = self._ratings_by_user.get(str(neighbour.user), {})
-            agree, disagree = self._agreement(my_ratings, their_ratings)
+        neighbours = self._neighbours(my_ratings, n)
+        ratings_of = self._ratings_of([str(neighbour.user) for neighbour in neighbours])
+        for neighbour, their_ratings in zip(neighbours, ratings_of, strict=True):
+            agree, disagree = agreement(
+                my_ratings, their_ratings, self.community.title_of, AGREEMENT_TITLES
+            )
             people.append(
                 {
                     "user": str(neighbour.user),
@@ -351,32 +376,10 @@ class Workspace(CommunityChoice, DataFiles, Preferences):
             )
         return {"based_on": len(my_ratings), "items": people}
 
-    def _neighbours(self, n: int) -> list:
-        my_ratings = self.my_ratings_map()
+    def _neighbours(self, my_ratings: Mapping[str, float], n: int) -> list[Neighbour]:
         if not my_ratings:
             return []
         return self.model().neighbours(ratings=my_ratings, n=n)
-
-    def _agreement(
-        self, my_ratings: Mapping[str, float], their_ratings: Mapping[str, float]
-    ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-        shared = [item for item in my_ratings if item in their_ratings]
-        by_difference = sorted(
-            shared, key=lambda item: (abs(my_ratings[item] - their_ratings[item]), item)
-        )
-
-        def describe(item: str) -> dict[str, object]:
-            return {
-                "item": item,
-                "title": self.community.title_of(item),
-                "mine": my_ratings[item],
-                "theirs": their_ratings[item],
-            }
-
-        agree = [describe(item) for item in by_difference[:AGREEMENT_TITLES]]
-        disagreeing = [i for i in reversed(by_difference) if my_ratings[i] != their_ratings[i]]
-        disagree = [describe(item) for item in disagreeing[:AGREEMENT_TITLES]]
-        return agree, disagree
 
     # ----------------------------------------------------------------- validation
     def _known_item(self, item: object) -> str:
