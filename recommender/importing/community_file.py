@@ -23,6 +23,7 @@ from recommender.importing import catalogue
 from recommender.importing import formats
 from recommender.importing import reading
 from recommender.importing import rows
+from recommender.importing.failures import import_failures_as_sentences
 from recommender.importing.progress import CancelCheck
 from recommender.importing.progress import ImportCancelled
 from recommender.importing.progress import Progress
@@ -62,27 +63,8 @@ def read_community(
     between chunks and, when it returns True, the import stops with ``ImportCancelled``.
     """
     started = time.monotonic()
-    try:
-        with open_source(path, max_bytes) as source:
-            community, report = _read_source(source, progress, cancel)
-    except RatingsImportError:
-        raise
-    except (MemoryError, RecursionError) as error:
-        raise RatingsImportError(
-            f"is too large to import ({type(error).__name__}).", path=path
-        ) from error
-    except (
-        OSError,
-        ValueError,
-        TypeError,
-        KeyError,
-        IndexError,
-        UnicodeError,
-        pd.errors.ParserError,
-        pd.errors.EmptyDataError,
-    ) as error:
-        logger.exception("unexpected failure importing %s", path)
-        raise RatingsImportError(f"could not be imported ({error}).", path=path) from error
+    with import_failures_as_sentences(path), open_source(path, max_bytes) as source:
+        community, report = _read_source(source, progress, cancel)
     logger.info("imported %s in %.1f s: %s", path, time.monotonic() - started, report.summary())
     return community, report
 

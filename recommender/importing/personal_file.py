@@ -21,6 +21,7 @@ from recommender.importing import formats
 from recommender.importing import reading
 from recommender.importing import rows
 from recommender.importing.collect import concat_rows
+from recommender.importing.failures import import_failures_as_sentences
 from recommender.importing.matching import ItemIndex
 from recommender.importing.matching import Match
 from recommender.importing.matching import clean_isbn
@@ -98,26 +99,13 @@ def read_personal(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> tuple[PersonalRatings, ImportReport]:
     """Read a personal export (file, folder or Letterboxd zip) and match it to ``community``."""
-    try:
-        with open_source(path, max_bytes, wanted=PERSONAL_FILES, companions=LIST_FILES) as source:
-            from_archive = source.temporary is not None or Path(path).is_dir()
-            companions = source.companions if from_archive else {}
-            return _read(source.path, source.origin, companions, community, progress)
-    except RatingsImportError:
-        raise
-    except (
-        OSError,
-        ValueError,
-        TypeError,
-        KeyError,
-        IndexError,
-        UnicodeError,
-        MemoryError,
-        pd.errors.ParserError,
-        pd.errors.EmptyDataError,
-    ) as error:
-        logger.exception("unexpected failure importing %s", path)
-        raise RatingsImportError(f"could not be imported ({error}).", path=path) from error
+    with (
+        import_failures_as_sentences(path),
+        open_source(path, max_bytes, wanted=PERSONAL_FILES, companions=LIST_FILES) as source,
+    ):
+        from_archive = source.temporary is not None or Path(path).is_dir()
+        companions = source.companions if from_archive else {}
+        return _read(source.path, source.origin, companions, community, progress)
 
 
 def _read(
