@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_cli import run_cli
 from test_community_store import write_ratings_csv
 
 from recommender.cli import main
@@ -76,16 +76,6 @@ def test_text_output_of_import_and_communities(capsys, data_dir, ratings_file):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("* Demo films: 15,361 ratings")
     assert out[1].startswith("  films: 900 ratings, 60 people")
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "recommender", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:

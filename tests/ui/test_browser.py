@@ -22,6 +22,7 @@ from flask import Flask
 from uitest_support import HOSTILE_TITLE
 from uitest_support import HOSTILE_TITLES
 from uitest_support import ODD_ID
+from uitest_support import PAGES
 from werkzeug.serving import make_server
 
 from recommender.workspace import Workspace
@@ -362,21 +363,7 @@ def test_clearing_a_rating_on_the_item_page_can_be_undone(
     assert_clean(recorder)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/catalogue",
-        "/recommendations",
-        "/ratings",
-        "/import",
-        "/people",
-        "/communities",
-        "/evaluate",
-        "/settings",
-        "/about",
-    ],
-)
+@pytest.mark.parametrize("path", PAGES)
 def test_readable_at_800_by_600(
     live_server: LiveServer, workspace: Workspace, browser, path
 ) -> None:

@@ -13,20 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from uitest_support import HOSTILE_TITLES
 from uitest_support import ODD_ID
+from uitest_support import PAGES
 from uitest_support import Person
-
-PAGES = [
-    "/",
-    "/catalogue",
-    "/recommendations",
-    "/ratings",
-    "/import",
-    "/people",
-    "/communities",
-    "/evaluate",
-    "/settings",
-    "/about",
-]
 
 
 def page_text(client: FlaskClient, url: str, status: int = 200, **kwargs) -> str:

@@ -7,6 +7,20 @@ from flask.testing import FlaskClient
 
 from recommender.community import Community
 
+# Every page of the app (items aside), for checks that must hold on all of them.
+PAGES = [
+    "/",
+    "/catalogue",
+    "/recommendations",
+    "/ratings",
+    "/import",
+    "/people",
+    "/communities",
+    "/evaluate",
+    "/settings",
+    "/about",
+]
+
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
 # An id with every character that could break a URL, an attribute or a CSS selector.
 ODD_ID = 'odd/"id" & ?#<x>'
