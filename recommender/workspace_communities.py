@@ -86,10 +86,14 @@ class CommunityChoice:
                     "source_file": record["source_file"],
                     "format": record["format"],
                     "available": record["available"],
-                    "current": not self.community.is_demo and self.community.name == record["name"],
+                    "current": self._is_current_stored(record["name"]),
                 }
             )
         return listed
+
+    def _is_current_stored(self, name: str) -> bool:
+        """Whether the current community is the stored one called ``name`` (never the demo)."""
+        return not self.community.is_demo and self.community.name == name
 
     def import_community(
         self,
@@ -107,7 +111,7 @@ class CommunityChoice:
         and changes nothing; re-importing a name replaces that community atomically.
         """
         answer = self.community_store.import_file(path, name, progress=progress, cancel=cancel)
-        if not self.community.is_demo and self.community.name == answer["name"]:
+        if self._is_current_stored(answer["name"]):
             self._switch_to(self.community_store.open(answer["name"]))
         return answer
 
@@ -128,6 +132,6 @@ class CommunityChoice:
             raise KindredError("The demo community is built in and cannot be deleted.")
         if not self.community_store.delete(name):
             raise KindredError(f"There is no stored community named '{name}'.")
-        if not self.community.is_demo and self.community.name == name:
+        if self._is_current_stored(name):
             self.use_community("demo")
         return {"deleted": name, "current": self.community.name}
