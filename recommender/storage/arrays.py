@@ -39,6 +39,7 @@ from scipy import sparse
 from recommender.community import Community
 from recommender.errors import DataDirError
 from recommender.errors import KindredError
+from recommender.rating_arrays import RatingArrays
 from recommender.storage.files import fsync_directory
 
 FORMAT_VERSION = 1
@@ -65,6 +66,24 @@ class CommunityArrays:
     manifest: dict[str, Any]
     arrays: dict[str, np.ndarray]
     items: pd.DataFrame
+
+    def rating_arrays(self, cache_dir: Path | None = None) -> RatingArrays:
+        """The engine's view of these ratings: the memory-mapped arrays themselves, no copy.
+
+        ``cache_dir`` is where the engine may keep what it derives (see ``RatingArrays``).
+        """
+        return RatingArrays(
+            users=pd.Index(self.arrays["user_ids"].tolist(), dtype=object),
+            items=pd.Index(self.arrays["item_ids"].tolist(), dtype=object),
+            user_indptr=self.arrays["user_indptr"],
+            user_items=self.arrays["user_items"],
+            user_ratings=self.arrays["user_ratings"],
+            item_indptr=self.arrays["item_indptr"],
+            item_users=self.arrays["item_users"],
+            item_ratings=self.arrays["item_ratings"],
+            cache_dir=cache_dir,
+            content_hash=self.manifest.get("content_hash"),
+        )
 
     def to_community(self, name: str | None = None) -> Community:
         """The ``Community`` the engine fits: a ratings DataFrame with text ids.
