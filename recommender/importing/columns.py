@@ -8,6 +8,7 @@ distinct small numbers, a timestamp column holds large integers, ids come first.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from collections.abc import Sequence
 
 ROLES = ("user", "item", "rating", "timestamp", "title", "year")
@@ -196,3 +197,57 @@ def roles_from_values(rows: Sequence[Sequence[str]], n_fields: int) -> dict[str,
     elif others:
         roles["item"] = others[0]
     return roles
+
+
+#: The roles a person may give a column when correcting the detection, with their labels.
+ROLE_LABELS: dict[str, str] = {
+    "user": "User (who rated)",
+    "item": "Item id (movieId, IMDb tt…, book id)",
+    "rating": "Rating",
+    "timestamp": "Date or time rated",
+    "title": "Title",
+    "year": "Year",
+    "isbn": "ISBN",
+    "isbn13": "ISBN-13",
+    "shelf": "Shelf (Goodreads)",
+}
+
+#: A person's column roles: role -> column position (0-based) or header name.
+ColumnRoles = Mapping[str, int | str]
+
+
+def resolve_roles(columns: ColumnRoles, header: Sequence[str], n_fields: int) -> dict[str, int]:
+    """Turn a person's ``columns`` (role -> position or header name) into role -> position.
+
+    :raise ValueError: with one sentence when a role is unknown, a column does not exist, or
+        one column is given two roles.
+    """
+    roles: dict[str, int] = {}
+    owner: dict[int, str] = {}
+    for role, column in columns.items():
+        if role not in ROLE_LABELS:
+            known = ", ".join(ROLE_LABELS)
+            raise ValueError(f"'{role}' is not a column role Kindred knows ({known}).")
+        position = _position(column, header, n_fields)
+        if position in owner:
+            raise ValueError(
+                f"column {position + 1} cannot be both the {owner[position]} and the {role};"
+                " give each column one role."
+            )
+        roles[role], owner[position] = position, role
+    return roles
+
+
+def _position(column: int | str, header: Sequence[str], n_fields: int) -> int:
+    if isinstance(column, bool) or not isinstance(column, int | str):
+        raise ValueError(f"a column is named by its position or header, not {column!r}.")
+    if isinstance(column, str):
+        if column in header:
+            return list(header).index(column)
+        if column.strip().isdigit():
+            column = int(column.strip())
+        else:
+            raise ValueError(f"there is no column named '{column[:60]}' in the file.")
+    if not 0 <= column < n_fields:
+        raise ValueError(f"column {column + 1} does not exist: the file has {n_fields} columns.")
+    return column

@@ -23,6 +23,7 @@ from recommender.importing import catalogue
 from recommender.importing import formats
 from recommender.importing import reading
 from recommender.importing import rows
+from recommender.importing.columns import ColumnRoles
 from recommender.importing.failures import import_failures_as_sentences
 from recommender.importing.progress import CancelCheck
 from recommender.importing.progress import ImportCancelled
@@ -53,29 +54,37 @@ ID_DTYPE = pd.StringDtype("pyarrow" if pa is not None else "python", na_value=np
 def read_community(
     path: str | Path,
     *,
+    columns: ColumnRoles | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> tuple[Community, ImportReport]:
     """Read a community ratings file, folder or zip; raise ``RatingsImportError`` if unusable.
 
-    ``progress`` receives ``Progress`` events while a big file is read; ``cancel`` is polled
-    between chunks and, when it returns True, the import stops with ``ImportCancelled``.
+    ``columns`` (role -> column position or header name) replaces the detected column roles,
+    when a person corrected them (see ``formats.with_roles``). ``progress`` receives
+    ``Progress`` events while a big file is read; ``cancel`` is polled between chunks and, when
+    it returns True, the import stops with ``ImportCancelled``.
     """
     started = time.monotonic()
     with import_failures_as_sentences(path), open_source(path, max_bytes) as source:
-        community, report = _read_source(source, progress, cancel)
+        community, report = _read_source(source, columns, progress, cancel)
     logger.info("imported %s in %.1f s: %s", path, time.monotonic() - started, report.summary())
     return community, report
 
 
 def _read_source(
-    source, progress: ProgressCallback | None, cancel: CancelCheck | None
+    source,
+    columns: ColumnRoles | None,
+    progress: ProgressCallback | None,
+    cancel: CancelCheck | None,
 ) -> tuple[Community, ImportReport]:
     size = source.path.stat().st_size
     report = ImportReport(path=source.origin, kind=formats.COMMUNITY)
     layout = sniff(source.path, size)
     spec = formats.identify(layout, source.path)
+    if columns is not None:
+        spec = formats.with_roles(spec, layout, columns, formats.COMMUNITY, source.origin)
     _describe(report, layout, spec)
     if spec.kind != formats.COMMUNITY:
         what = "one person's export" if spec.name != "generic" else "one person's ratings"
@@ -106,6 +115,7 @@ def _read_source(
         frame, ["user", "item"], report, spec.scale, spec.zero_means_unrated
     )
     del frame  # big files: let the raw table go before the ids are converted
+    reading.attach_raw_lines(report, source.path, report.encoding or layout.encoding, size)
     if scale is None or rated.empty:
         raise RatingsImportError(_nothing_usable(report), path=source.origin)
     rated = rows.drop_duplicates(rated, ["user", "item"], report)

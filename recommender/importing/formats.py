@@ -12,7 +12,10 @@ from dataclasses import field
 from pathlib import Path
 
 from recommender.errors import RatingsImportError
+from recommender.importing.columns import ROLE_LABELS
+from recommender.importing.columns import ColumnRoles
 from recommender.importing.columns import normalise_name
+from recommender.importing.columns import resolve_roles
 from recommender.importing.columns import roles_from_header
 from recommender.importing.columns import roles_from_values
 from recommender.importing.scales import Scale
@@ -192,3 +195,65 @@ def _looks_like_title_year(layout: Layout, roles: dict[str, int]) -> bool:
     text_first = sum(not row[0].strip().replace(".", "").isdigit() for row in rows)
     plausible = sum(cell.isdigit() and 1870 <= int(cell) <= 2100 for cell in years)
     return text_first >= 0.8 * len(rows) and plausible >= 0.8 * len(rows)
+
+
+#: Roles each kind of file cannot do without (a personal file needs ``item`` or ``title``).
+REQUIRED_ROLES = {COMMUNITY: ("user", "item", "rating"), PERSONAL: ("rating",)}
+_CORE_ROLES = frozenset(ROLE_LABELS)
+
+
+def with_roles(
+    spec: FormatSpec, layout: Layout, columns: ColumnRoles, kind: str, path: Path
+) -> FormatSpec:
+    """``spec`` with the column roles a person chose, read as ``kind`` (community or personal).
+
+    The person's roles replace the detected ones; service-specific columns the person cannot
+    choose (Letterboxd's URI, Goodreads' added date...) stay when their column is still free.
+    The detected scale is kept only when the rating column did not change (else it is inferred
+    from the values), and a list without ratings (a watchlist) becomes rated when a rating
+    column is chosen.
+
+    :raise RatingsImportError: one sentence naming the file, when a role or column does not
+        exist, a column is given two roles, or a role the kind needs is missing.
+    """
+    try:
+        roles = resolve_roles(columns, layout.header, layout.n_fields)
+    except ValueError as error:
+        raise RatingsImportError(f"{error}", path=path) from None
+    _check_required(roles, kind, spec, path)
+    kept = {
+        role: position
+        for role, position in spec.roles.items()
+        if role not in _CORE_ROLES and position not in roles.values()
+    }
+    same_rating = roles.get("rating") == spec.roles.get("rating")
+    return FormatSpec(
+        name=spec.name,
+        kind=kind,
+        roles={**roles, **kept},
+        scale=spec.scale if same_rating else None,
+        zero_means_unrated=spec.zero_means_unrated and same_rating,
+        list_kind=spec.list_kind if "rating" not in roles else None,
+        extra=dict(spec.extra),
+    )
+
+
+def _check_required(roles: dict[str, int], kind: str, spec: FormatSpec, path: Path) -> None:
+    if kind not in REQUIRED_ROLES:
+        raise RatingsImportError(f"'{kind}' is neither community nor personal.", path=path)
+    if kind == PERSONAL and "user" in roles:
+        raise RatingsImportError(
+            "one person's ratings have no user column; import the file as a community instead,"
+            " or set that column to 'Not used'.",
+            path=path,
+        )
+    needed = [role for role in REQUIRED_ROLES[kind] if role not in roles]
+    if kind == PERSONAL and spec.list_kind is not None and "rating" not in spec.roles:
+        needed = [role for role in needed if role != "rating"]  # a watchlist has no ratings
+    if kind == PERSONAL and "item" not in roles and "title" not in roles:
+        needed.append("item or title")
+    if needed:
+        what = "a community" if kind == COMMUNITY else "your own ratings"
+        raise RatingsImportError(
+            f"to read it as {what}, choose the {' and the '.join(needed)} column.", path=path
+        )

@@ -21,10 +21,13 @@ from recommender.importing import formats
 from recommender.importing import reading
 from recommender.importing import rows
 from recommender.importing.collect import concat_rows
+from recommender.importing.columns import ColumnRoles
 from recommender.importing.failures import import_failures_as_sentences
 from recommender.importing.matching import ItemIndex
 from recommender.importing.matching import Match
 from recommender.importing.matching import clean_isbn
+from recommender.importing.progress import CancelCheck
+from recommender.importing.progress import ImportCancelled
 from recommender.importing.progress import ProgressCallback
 from recommender.importing.report import ImportReport
 from recommender.importing.safety import DEFAULT_MAX_BYTES
@@ -95,17 +98,34 @@ def read_personal(
     path: str | Path,
     community: Community | None = None,
     *,
+    columns: ColumnRoles | None = None,
     progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> tuple[PersonalRatings, ImportReport]:
-    """Read a personal export (file, folder or Letterboxd zip) and match it to ``community``."""
+    """Read a personal export (file, folder or Letterboxd zip) and match it to ``community``.
+
+    ``columns`` (role -> column position or header name) replaces the detected roles of the
+    ratings file when a person corrected them; ``progress`` and ``cancel`` work as for
+    ``read_community`` (a cancelled read raises ``ImportCancelled``).
+    """
     with (
         import_failures_as_sentences(path),
         open_source(path, max_bytes, wanted=PERSONAL_FILES, companions=LIST_FILES) as source,
     ):
         from_archive = source.temporary is not None or Path(path).is_dir()
         companions = source.companions if from_archive else {}
-        return _read(source.path, source.origin, companions, community, progress)
+        reading_options = _Options(columns, progress, cancel)
+        return _read(source.path, source.origin, companions, community, reading_options)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """How the main ratings file is read: the person's column roles, progress and cancel."""
+
+    columns: ColumnRoles | None = None
+    progress: ProgressCallback | None = None
+    cancel: CancelCheck | None = None
 
 
 def _read(
@@ -113,10 +133,10 @@ def _read(
     origin: Path,
     companions: dict[str, Path],
     community: Community | None,
-    progress: ProgressCallback | None,
+    options: _Options,
 ) -> tuple[PersonalRatings, ImportReport]:
     report = ImportReport(path=origin, kind=formats.PERSONAL)
-    table, spec = _read_export(path, origin, report, progress)
+    table, spec = _read_export(path, origin, report, options)
     for name, companion in companions.items():
         if companion.resolve() != path.resolve():
             extra, extra_spec = _read_export(companion, origin, ImportReport(path=companion))
@@ -129,12 +149,15 @@ def _read(
 
 
 def _read_export(
-    path: Path, origin: Path, report: ImportReport, progress: ProgressCallback | None = None
+    path: Path, origin: Path, report: ImportReport, options: _Options | None = None
 ) -> tuple[pd.DataFrame, formats.FormatSpec]:
     """One export file as rows: line, key, title, year, rating, timestamp, list_kind, isbns."""
+    options = options or _Options()
     size = path.stat().st_size
     layout = sniff(path, size)
     spec = formats.identify(layout, path)
+    if options.columns is not None:
+        spec = formats.with_roles(spec, layout, options.columns, formats.PERSONAL, origin)
     if spec.kind != formats.PERSONAL:
         raise RatingsImportError(
             f"holds many people's ratings ({spec.name}); import it as a community instead.",
@@ -148,10 +171,21 @@ def _read_export(
     }
     numeric = ("rating",) if "rating" in spec.roles else ()
     frame = reading.read_table(
-        path, layout, spec.roles, numeric, report, size=size, progress=progress
+        path,
+        layout,
+        spec.roles,
+        numeric,
+        report,
+        size=size,
+        progress=options.progress,
+        cancel=options.cancel,
     )
+    if options.cancel is not None and options.cancel():
+        raise ImportCancelled("the import was cancelled.", path=origin)
     frame = frame[~rows.blank_rows(frame, [r for r in spec.roles if r != "line"])]
-    return _classify(frame, spec, report), spec
+    classified = _classify(frame, spec, report)
+    reading.attach_raw_lines(report, path, report.encoding or layout.encoding, size)
+    return classified, spec
 
 
 def _classify(frame: pd.DataFrame, spec: formats.FormatSpec, report: ImportReport) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import re
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,9 @@ from recommender.importing.sniff import Layout
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2_000_000
+#: Smaller chunks when someone watches the progress: an event (and a cancel check) about every
+#: quarter second instead of every second or two.
+PROGRESS_CHUNK_ROWS = 500_000
 CHUNKED_ABOVE_BYTES = 64 * 1024**2
 LINE_MAP_BELOW_BYTES = 64 * 1024**2
 MAX_LENIENT_ROWS = 10_000
@@ -201,7 +205,7 @@ def _read_all(
                     on_bad_lines="warn",
                     skip_blank_lines=False,
                     engine="c",
-                    chunksize=CHUNK_ROWS if chunked else None,
+                    chunksize=_chunk_rows(chunked, progress),
                     **options,
                 )
                 if not chunked:
@@ -229,6 +233,12 @@ def _read_all(
         for match in _SKIPPED.finditer(str(warning.message)):
             bad[int(match.group(1))] = int(match.group(3))
     return frame, bad
+
+
+def _chunk_rows(chunked: bool, progress: ProgressCallback | None) -> int | None:
+    if not chunked:
+        return None
+    return PROGRESS_CHUNK_ROWS if progress is not None else CHUNK_ROWS
 
 
 def _parse_error(path: Path, error: Exception) -> RatingsImportError:
@@ -330,3 +340,30 @@ def _read_lenient(
             f" were expected; its first {layout.n_fields} were read"
         )
     return extra
+
+
+def attach_raw_lines(report: ImportReport, path: Path, encoding: str, size: int) -> None:
+    """Give each listed skipped row its text as written, for the downloadable report.
+
+    One more pass over the file, so only for files up to ``LINE_MAP_BELOW_BYTES``; bigger
+    files keep the line number, field and cell value of each skipped row, which is enough to
+    find it.
+    """
+    wanted = {row.line for row in report.skipped_rows if row.line is not None}
+    if not wanted or size > LINE_MAP_BELOW_BYTES:
+        return
+    texts: dict[int, str] = {}
+    try:
+        with path.open(encoding=encoding, errors="replace", newline="") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number in wanted:
+                    texts[number] = text.rstrip("\r\n")[:1000]
+                    if len(texts) == len(wanted):
+                        break
+    except OSError as error:
+        logger.info("raw text of skipped rows not kept: %s", error)
+        return
+    report.skipped_rows = [
+        replace(row, raw=texts.get(row.line)) if row.line is not None else row
+        for row in report.skipped_rows
+    ]

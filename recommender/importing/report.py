@@ -22,10 +22,28 @@ MAX_WARNINGS = 200
 
 @dataclass(frozen=True, slots=True)
 class SkippedRow:
-    """One row that was not imported: its physical line number (header = line 1) and why."""
+    """One row that was not imported: its physical line number (header = line 1) and why.
+
+    ``field`` is the role of the cell at fault (``rating``, ``user``...; None when the whole
+    row is), ``value`` that cell's text, ``raw`` the row's text as written (kept for files
+    small enough to look the lines up again, see ``attach_raw_lines``).
+    """
 
     line: int | None
     reason: str
+    field: str | None = None
+    value: str | None = None
+    raw: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as JSON-ready data (what the import log keeps and the CSV report writes)."""
+        return {
+            "line": self.line,
+            "field": self.field,
+            "reason": self.reason,
+            "value": self.value,
+            "raw": self.raw,
+        }
 
 
 @dataclass
@@ -60,17 +78,28 @@ class ImportReport:
     want: int = 0
     metadata_files: list[str] = field(default_factory=list)
 
-    def skip(self, line: int | None, reason: str) -> None:
+    def skip(
+        self, line: int | None, reason: str, field: str | None = None, value: str | None = None
+    ) -> None:
         """Count one skipped row and list it while the list is not full."""
         self.skipped += 1
         if len(self.skipped_rows) < MAX_LISTED_ROWS:
-            self.skipped_rows.append(SkippedRow(line, reason))
+            self.skipped_rows.append(SkippedRow(line, reason, field, value))
 
-    def skip_many(self, lines: list[int | None], reasons: list[str]) -> None:
-        """Count many skipped rows at once (``lines`` and ``reasons`` pair up)."""
-        room = MAX_LISTED_ROWS - len(self.skipped_rows)
-        for line, reason in list(zip(lines, reasons, strict=True))[: max(room, 0)]:
-            self.skipped_rows.append(SkippedRow(line, reason))
+    def skip_many(
+        self,
+        lines: list[int | None],
+        reasons: list[str],
+        fields: list[str | None] | None = None,
+        values: list[str | None] | None = None,
+    ) -> None:
+        """Count many skipped rows at once (``lines``, ``reasons``, ``fields`` and ``values``
+        pair up; ``fields`` and ``values`` may be left out)."""
+        room = max(MAX_LISTED_ROWS - len(self.skipped_rows), 0)
+        fields = fields if fields is not None else [None] * len(lines)
+        values = values if values is not None else [None] * len(lines)
+        listed = zip(lines[:room], reasons[:room], fields[:room], values[:room], strict=True)
+        self.skipped_rows.extend(SkippedRow(*row) for row in listed)
         self.skipped += len(lines)
 
     def warn(self, message: str) -> None:
@@ -101,7 +130,12 @@ class ImportReport:
         return text + "."
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data (the shape ``inspect --json`` prints)."""
+        """The report as JSON-ready data (the shape ``inspect --json`` prints).
+
+        ``errors`` lists the first ``MAX_JSON_ERRORS`` skipped rows as line and message;
+        ``skipped_list`` every listed one (the first ``MAX_LISTED_ROWS``) with its field, cell
+        value and raw text, for the downloadable skipped-row report.
+        """
         return {
             "file": str(self.path),
             "kind": self.kind,
@@ -122,6 +156,8 @@ class ImportReport:
                 {"line": row.line, "message": row.reason}
                 for row in self.skipped_rows[:MAX_JSON_ERRORS]
             ],
+            "skipped_list": [row.to_dict() for row in self.skipped_rows],
+            "skipped_listed_max": MAX_LISTED_ROWS,
             "warnings": list(self.warnings),
             "seen": self.seen,
             "want": self.want,

@@ -98,6 +98,20 @@ def validate(
     return rated, frame[implicit], scale
 
 
+def _field_of(reason: str) -> str:
+    """The role a reason is about: ``missing user id`` -> ``user``; rating problems -> rating."""
+    if reason.startswith("missing ") and not reason.endswith("rating"):
+        return reason.removeprefix("missing ").removesuffix(" id")
+    return "rating"
+
+
+def _cell_text(frame: pd.DataFrame, field: str, position: int) -> str | None:
+    value = frame[field].iloc[position] if field in frame else None
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)[:200]
+
+
 def _report_skipped(
     frame: pd.DataFrame,
     bad: np.ndarray,
@@ -105,13 +119,16 @@ def _report_skipped(
     scale: Scale | None,
     report: ImportReport,
 ) -> None:
-    """Count every bad row; list the first ones with their line and reason."""
+    """Count every bad row; list the first ones with their line, reason, field and cell."""
     positions = np.flatnonzero(bad)
     room = max(MAX_LISTED_ROWS - len(report.skipped_rows), 0)
     listed = positions[:room]
-    lines, reasons = [], []
+    lines, reasons, fields, values = [], [], [], []
     for position in listed:
         reason = next(text for mask, text in problems if mask[position])
+        field = _field_of(reason)
+        fields.append(field)
+        values.append(_cell_text(frame, field, position))
         if reason == "not a number":
             shown = str(frame["rating"].iloc[position]).strip()[:40]
             reason = f"rating '{shown}' is not a number"
@@ -120,7 +137,7 @@ def _report_skipped(
             reason = f"rating {value:g} is outside the scale {describe(scale)}"
         lines.append(int(frame["line"].iloc[position]))
         reasons.append(reason)
-    report.skip_many(lines, reasons)
+    report.skip_many(lines, reasons, fields, values)
     report.skipped += len(positions) - len(listed)
 
 

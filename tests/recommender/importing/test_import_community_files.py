@@ -207,6 +207,7 @@ def test_chunked_reading_gives_the_same_answer(write, monkeypatch, ids):
     path = write("chunked.csv", text)
     whole, whole_report = read_community(path)
     monkeypatch.setattr(reading, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(reading, "PROGRESS_CHUNK_ROWS", 7)
     events = []
     chunked, report = read_community(path, progress=events.append)
     assert len(events) > 10
