@@ -1,4 +1,4 @@
-"""A person's corrections before importing: the preview, and column roles that override detection."""
+"""A person's corrections before importing: the preview, and roles that override detection."""
 
 from __future__ import annotations
 
