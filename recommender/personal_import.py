@@ -19,8 +19,10 @@ import pandas as pd
 from recommender.community import Community
 from recommender.importing import PersonalRatings
 from recommender.importing import read_personal
+from recommender.importing.columns import ColumnRoles
 from recommender.importing.merge import ReimportChanges
 from recommender.importing.merge import compare
+from recommender.importing.progress import CancelCheck
 from recommender.importing.progress import ProgressCallback
 from recommender.storage import Store
 from recommender.storage import now_timestamp
@@ -36,11 +38,19 @@ def import_personal_file(
     community: Community,
     path: str | Path,
     *,
+    columns: ColumnRoles | None = None,
     progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
 ) -> dict[str, Any]:
-    """Read, match, merge and store the export at ``path``; return a JSON-ready summary."""
+    """Read, match, merge and store the export at ``path``; return a JSON-ready summary.
+
+    ``columns``, ``progress`` and ``cancel`` go to :func:`recommender.importing.read_personal`
+    (a person's column roles; progress events; a cancel that stops the read with nothing
+    stored)."""
     started_at = now_timestamp()
-    personal, report = read_personal(path, community, progress=progress)
+    personal, report = read_personal(
+        path, community, columns=columns, progress=progress, cancel=cancel
+    )
     name = community.name
     changes = compare(
         store.ratings(name),

@@ -31,6 +31,8 @@ from recommender.catalogue import search_catalogue
 from recommender.community import Community
 from recommender.community_store import CommunityStore
 from recommender.errors import KindredError
+from recommender.importing import ColumnRoles
+from recommender.importing.progress import CancelCheck
 from recommender.importing.progress import ProgressCallback
 from recommender.knn import UserKNN
 from recommender.personal_import import import_personal_file
@@ -38,6 +40,7 @@ from recommender.results import Neighbour
 from recommender.storage import Store
 from recommender.workspace_communities import CommunityChoice
 from recommender.workspace_data import DataFiles
+from recommender.workspace_imports import ImportFlow
 from recommender.workspace_preferences import Preferences
 
 logger = logging.getLogger(__name__)
@@ -49,7 +52,7 @@ KINDRED_SAMPLE = 40
 AGREEMENT_TITLES = 3
 
 
-class Workspace(CommunityChoice, DataFiles, Preferences):
+class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
     """The current community, its model, and the person's own ratings.
 
     Parameters
@@ -201,16 +204,25 @@ class Workspace(CommunityChoice, DataFiles, Preferences):
         return {"item": item, "hidden": False}
 
     def import_personal(
-        self, path: str | Path, *, progress: ProgressCallback | None = None
+        self,
+        path: str | Path,
+        *,
+        columns: ColumnRoles | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelCheck | None = None,
     ) -> dict[str, object]:
         """Import the person's export (IMDb, Letterboxd, Goodreads, generic) into this community.
 
         New ratings are added, changed ones updated, ratings made in the app kept; seen items
         and the want-list are remembered; all in one transaction. Returns the summary (see
         :func:`recommender.personal_import.import_personal_file`); a file that cannot be read
-        raises ``RatingsImportError`` and changes nothing.
+        raises ``RatingsImportError`` and changes nothing. ``columns`` are the person's column
+        roles when they corrected the detection; ``cancel`` stops the read (``ImportCancelled``)
+        before anything is stored.
         """
-        return import_personal_file(self.store, self.community, path, progress=progress)
+        return import_personal_file(
+            self.store, self.community, path, columns=columns, progress=progress, cancel=cancel
+        )
 
     def my_ratings(self) -> list[dict[str, object]]:
         """The person's ratings, newest first, each with the item's description."""

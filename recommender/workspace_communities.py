@@ -18,6 +18,7 @@ from recommender.community_store import DEMO_NAMES
 from recommender.community_store import CommunityStore
 from recommender.demo import demo_community
 from recommender.errors import KindredError
+from recommender.importing import ColumnRoles
 from recommender.importing.progress import CancelCheck
 from recommender.importing.progress import ProgressCallback
 from recommender.storage import Store
@@ -100,17 +101,21 @@ class CommunityChoice:
         path: str | Path,
         name: str | None = None,
         *,
+        columns: ColumnRoles | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelCheck | None = None,
     ) -> dict[str, Any]:
         """Import a community file (MovieLens, goodbooks, any user,item,rating table) and
         store it under ``name`` (default: the file's name). It does not become current.
+        ``columns`` are the person's column roles when they corrected the detection.
 
         Returns the import report and what was stored (``stored``: ratings, users, items,
         scale, content hash, folder). A bad or cancelled import raises ``RatingsImportError``
         and changes nothing; re-importing a name replaces that community atomically.
         """
-        answer = self.community_store.import_file(path, name, progress=progress, cancel=cancel)
+        answer = self.community_store.import_file(
+            path, name, columns=columns, progress=progress, cancel=cancel
+        )
         if self._is_current_stored(answer["name"]):
             self._switch_to(self.community_store.open(answer["name"]))
         return answer

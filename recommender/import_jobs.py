@@ -1,0 +1,295 @@
+"""The app's import flow: stage a file, preview it, import it in the background, cancel.
+
+A file a person chooses is first **staged**: an upload is copied into a temporary folder this
+module owns (a file chosen with the window's own dialog is read where it is), and previewed
+with the importer's detection (:func:`recommender.importing.preview_file`). The person then
+corrects the column roles and starts the **import job**, which runs in a daemon thread with
+progress (rows and bytes read, rows per second) and a cancel that the importer honours
+between chunks, leaving nothing changed. Only one file is staged and one import runs at a
+time. A staged upload is deleted when its import ends (finished, failed or cancelled), when a
+newer file is staged, when it has waited longer than ``STAGING_TTL_SECONDS``, and when the
+staging area is closed (at the latest when the process exits). No Flask here.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from typing import BinaryIO
+
+from recommender.errors import KindredError
+from recommender.importing import FilePreview
+from recommender.importing import ImportCancelled
+from recommender.importing import Progress
+from recommender.importing import preview_file
+from recommender.importing.progress import CancelCheck
+from recommender.importing.progress import ProgressCallback
+from recommender.importing.safety import safe_base_name
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("personal", "community")
+STAGING_TTL_SECONDS = 3600
+COPY_CHUNK_BYTES = 1024 * 1024
+
+#: What a job runs: given its progress callback and cancel check, the import's answer.
+Importer = Callable[[ProgressCallback, CancelCheck], dict[str, Any]]
+
+
+class UploadTooLarge(KindredError):
+    """An upload went past the size limit while it was being copied; nothing was kept."""
+
+
+@dataclass
+class StagedFile:
+    """A file waiting to be imported: where it is, what the person called it, its preview."""
+
+    id: str
+    path: Path
+    name: str
+    preview: FilePreview
+    staged_at: float
+    owned: bool  # True for an upload copied into the staging folder (deleted after use)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"staged_id": self.id, "file": self.name, **self.preview.to_dict()}
+
+
+class StagingArea:
+    """At most one staged file, in a temporary folder removed when the area is closed."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="kindred-staging-"))
+        self._staged: StagedFile | None = None
+        self._lock = threading.Lock()
+        self._finalizer = weakref.finalize(self, shutil.rmtree, self.folder, True)
+
+    def stage_upload(self, stream: BinaryIO, filename: str, max_bytes: int) -> StagedFile:
+        """Copy ``stream`` into the staging folder under a safe version of ``filename`` and
+        preview it; the previous staged file goes. Refuses an upload past ``max_bytes``."""
+        token = secrets.token_hex(8)
+        folder = self.folder / token
+        folder.mkdir()
+        name = safe_base_name(filename) or "ratings.csv"
+        path = folder / name
+        try:
+            _copy(stream, path, max_bytes)
+            preview = preview_file(path)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return self._replace(StagedFile(token, path, name, preview, time.time(), owned=True))
+
+    def stage_path(self, path: str | Path) -> StagedFile:
+        """Preview a file chosen in the window's dialog, read where it is (never copied)."""
+        path = Path(path)
+        preview = preview_file(path)
+        staged = StagedFile(secrets.token_hex(8), path, str(path), preview, time.time(), False)
+        return self._replace(staged)
+
+    def get(self, staged_id: str) -> StagedFile:
+        """The staged file ``staged_id``; KindredError when it is unknown, used or expired."""
+        with self._lock:
+            self._expire()
+            staged = self._staged
+        if staged is None or staged.id != staged_id:
+            raise KindredError("That file is no longer waiting to be imported; choose it again.")
+        return staged
+
+    def discard(self, staged_id: str) -> None:
+        """Forget ``staged_id`` and delete its copy (nothing happens for an unknown id)."""
+        with self._lock:
+            if self._staged is not None and self._staged.id == staged_id:
+                self._remove(self._staged)
+                self._staged = None
+
+    def close(self) -> None:
+        """Delete every staged copy and the staging folder."""
+        with self._lock:
+            self._staged = None
+        self._finalizer()
+
+    def _replace(self, staged: StagedFile) -> StagedFile:
+        with self._lock:
+            if self._staged is not None:
+                self._remove(self._staged)
+            self._staged = staged
+        logger.info("staged %s (%s bytes)", staged.name, staged.preview.size)
+        return staged
+
+    def _expire(self) -> None:
+        staged = self._staged
+        if staged is not None and time.time() - staged.staged_at > STAGING_TTL_SECONDS:
+            self._remove(staged)
+            self._staged = None
+
+    @staticmethod
+    def _remove(staged: StagedFile) -> None:
+        if staged.owned:
+            shutil.rmtree(staged.path.parent, ignore_errors=True)
+
+
+def _copy(stream: BinaryIO, path: Path, max_bytes: int) -> None:
+    """Copy an upload in chunks, stopping as soon as it passes ``max_bytes``."""
+    written = 0
+    with path.open("wb") as sink:
+        while chunk := stream.read(COPY_CHUNK_BYTES):
+            written += len(chunk)
+            if written > max_bytes:
+                raise UploadTooLarge(too_large(max_bytes))
+            sink.write(chunk)
+
+
+def too_large(max_bytes: int) -> str:
+    return (
+        f"The file is larger than the {max_bytes / 1024**2:,.0f} MB an upload may be;"
+        " inside the Kindred window use “Choose a file…”, or import it with"
+        " python -m recommender."
+    )
+
+
+class ImportJob:
+    """One import running in a thread: its progress, outcome and answer."""
+
+    def __init__(self, kind: str, file_name: str, importer: Importer) -> None:
+        self.id = secrets.token_hex(8)
+        self.kind = kind
+        self.file_name = file_name
+        self._importer = importer
+        self.state = "running"
+        self.message: str | None = None
+        self.result: dict[str, Any] | None = None
+        self.progress = Progress(0, 0, 0)
+        self.started_at = time.monotonic()
+        self.finished_at: float | None = None
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+
+    def cancel(self) -> None:
+        """Ask the import to stop at its next check; a finished job stays as it is."""
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        """Run the import; the outcome is in ``state`` (never raises)."""
+        try:
+            result = self._importer(self._on_progress, self._cancel.is_set)
+            self._finish("finished", None, result)
+        except ImportCancelled:
+            self._finish("cancelled", "The import was cancelled; nothing was changed.", None)
+        except KindredError as error:
+            self._finish("failed", str(error), None)
+        except Exception:  # a bug: logged with its traceback, the person gets one sentence
+            logger.exception("import of %s failed", self.file_name)
+            self._finish("failed", "The import failed inside Kindred; see its log.", None)
+
+    def _on_progress(self, progress: Progress) -> None:
+        with self._lock:
+            self.progress = progress
+
+    def _finish(self, state: str, message: str | None, result: dict[str, Any] | None) -> None:
+        with self._lock:
+            self.state, self.message, self.result = state, message, result
+            self.finished_at = time.monotonic()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The job as JSON-ready data: state, rows and bytes read, rows per second, elapsed."""
+        with self._lock:
+            elapsed = (self.finished_at or time.monotonic()) - self.started_at
+            progress = self.progress
+            reading = progress.bytes_total == 0 or progress.bytes_read < progress.bytes_total
+            stage = "Reading the file" if reading else "Checking and storing the ratings"
+            if self.state == "running" and self._cancel.is_set():
+                stage = "Cancelling"
+            return {
+                "id": self.id,
+                "kind": self.kind,
+                "file": self.file_name,
+                "state": self.state,
+                "stage": stage if self.state == "running" else self.state.capitalize(),
+                "message": self.message,
+                "rows_read": progress.rows,
+                "bytes_read": progress.bytes_read,
+                "bytes_total": progress.bytes_total,
+                "rows_per_second": round(progress.rows / elapsed) if elapsed > 0 else 0,
+                "elapsed": round(elapsed, 2),
+                "result": self.result,
+            }
+
+
+class ImportRunner:
+    """Runs at most one `ImportJob` at a time in a daemon thread; remembers recent jobs."""
+
+    KEEP_JOBS = 20
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, ImportJob] = {}
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self, job: ImportJob, after: Callable[[], None] | None = None) -> dict[str, Any]:
+        """Start ``job`` (``after`` runs in its thread once it ends, whatever the outcome);
+        KindredError when another import is still running."""
+        with self._lock:
+            if self.running():
+                raise KindredError("An import is already running; wait for it or cancel it.")
+            self._jobs[job.id] = job
+            while len(self._jobs) > self.KEEP_JOBS:
+                self._jobs.pop(next(iter(self._jobs)))
+
+            def work() -> None:
+                try:
+                    job.run()
+                finally:
+                    if after is not None:
+                        after()
+
+            self._thread = threading.Thread(target=work, name="kindred-import", daemon=True)
+            self._thread.start()
+        return job.snapshot()
+
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def job(self, job_id: str) -> ImportJob | None:
+        return self._jobs.get(job_id)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the running import to end; True if none is running afterwards."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+
+def checked_kind(kind: object) -> str:
+    """``personal`` or ``community``, else KindredError with one sentence."""
+    if kind not in KINDS:
+        raise KindredError('The kind of file must be "personal" or "community".')
+    return str(kind)
+
+
+def checked_columns(columns: object) -> dict[str, int | str] | None:
+    """A person's column roles as ``{role: column}``, None when absent; KindredError when the
+    shape is wrong (the roles themselves are checked by the importer)."""
+    if columns is None:
+        return None
+    if not isinstance(columns, dict) or not all(
+        isinstance(role, str) and isinstance(column, int | str) and not isinstance(column, bool)
+        for role, column in columns.items()
+    ):
+        raise KindredError("'columns' must map each role to a column number, like {\"item\": 0}.")
+    return dict(columns)
