@@ -147,10 +147,21 @@ def item_view(
     }
 
 
-def kindred_view(user: object, similarity: float, rating: float) -> dict[str, object]:
+def kindred_view(
+    user: object, similarity: float, rating: float, overlap: int | None = None
+) -> dict[str, object]:
     """One kindred person behind an answer (a recommendation, an item page), as pages show
-    them: their id, similarity to the person, and their rating of the item."""
-    return {"user": str(user), "similarity": round(float(similarity), 3), "rating": float(rating)}
+    them: their id, similarity to the person, their rating of the item, and (where the
+    engine says it: an item page) how many titles both rated, which explains a small
+    similarity."""
+    view: dict[str, object] = {
+        "user": str(user),
+        "similarity": round(float(similarity), 3),
+        "rating": float(rating),
+    }
+    if overlap is not None:
+        view["overlap"] = int(overlap)
+    return view
 
 
 def agreement(

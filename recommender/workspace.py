@@ -176,14 +176,25 @@ class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
             "my_ratings": rated,
             "enough_ratings": rated >= MIN_RATINGS,
             "min_ratings": MIN_RATINGS,
+            "display_scale": self.display_scale().as_dict(),
         }
 
-    def rate(self, item: str, rating: float) -> dict[str, object]:
-        """Store the person's rating of ``item``; it is on disk when this returns."""
+    def rate(
+        self, item: str, rating: float, *, on_display_scale: bool = False
+    ) -> dict[str, object]:
+        """Store the person's rating of ``item``; it is on disk when this returns.
+
+        ``rating`` is on the community's scale, or with ``on_display_scale`` on the person's
+        display scale (a rating control's value): then it is stored converted to the
+        community's scale, with the value given and its scale kept beside it.
+        """
         item = self._known_item(item)
-        rating = self._valid_rating(rating)
-        self.store.set_rating(self.community.name, item, rating)
-        return item_view(item, self.statistics, self.my_ratings_map())
+        if on_display_scale:
+            self._store_display_rating(item, rating)
+        else:
+            self.store.set_rating(self.community.name, item, self._valid_rating(rating))
+        view = item_view(item, self.statistics, self.my_ratings_map())
+        return self.item_with_display(view)
 
     def unrate(self, item: str) -> dict[str, object]:
         """Remove the person's rating of ``item``; returns the old rating so it can be undone."""
@@ -236,7 +247,7 @@ class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
             view = item_view(item, self.statistics, my_ratings)
             view["rated_at"] = row["rated_at"]
             views.append(view)
-        return views
+        return self.with_display({"items": views})["items"]
 
     # ----------------------------------------------------------------- browsing
     def catalogue(
@@ -280,9 +291,11 @@ class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
         for neighbour in self._neighbours(my_ratings, KINDRED_SAMPLE):
             rating = rating_by_user.get(str(neighbour.user))
             if rating is not None:
-                kindred_ratings.append(kindred_view(neighbour.user, neighbour.similarity, rating))
+                kindred_ratings.append(
+                    kindred_view(neighbour.user, neighbour.similarity, rating, neighbour.overlap)
+                )
         view["kindred_ratings"] = kindred_ratings
-        return view
+        return self.item_with_display(view)
 
     # ----------------------------------------------------------------- recommending
     def recommendations(self, n: int = 20, user: str | None = None) -> dict[str, object]:

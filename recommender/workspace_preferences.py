@@ -7,6 +7,7 @@ The logic lives in :mod:`recommender.model_settings` and :mod:`recommender.evalu
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -16,21 +17,26 @@ from typing import Any
 
 import pandas as pd
 
+from recommender import display_scale
 from recommender import model_settings
 from recommender.catalogue import item_view
 from recommender.community import Community
 from recommender.community_store import CommunityStore
 from recommender.knn import UserKNN
 from recommender.storage import Store
+from recommender.storage.personal import APP_SOURCE
 
 if TYPE_CHECKING:
     # Imported when first used: evaluation needs scikit-learn, about a second to import,
     # which the app's start-up and the CLI should not pay for.
     from recommender.evaluation_jobs import EvaluationRunner
 
+logger = logging.getLogger(__name__)
+
 
 class Preferences:
-    """Model options, want-list, clearing and evaluation for a Workspace (which provides
+    """Model options, the display scale, want-list, clearing and evaluation for a Workspace
+    (which provides
     ``store``, ``community``, ``community_store``, ``_model_lock``, ``_unfitted_model``,
     ``_model``, ``_known_item``, ``statistics``, ``my_ratings_map``, ``communities`` and
     ``delete_community``)."""
@@ -80,6 +86,77 @@ class Preferences:
             )
             self._model = None
         return self.model_options()
+
+    # ------------------------------------------------------------------ display scale
+    def display_scale(self) -> display_scale.DisplayScale:
+        """The scale the person sees ratings in (see :mod:`recommender.display_scale`): their
+        chosen one, or by default the one most of their imported ratings came in."""
+        imported = [
+            row["scale_original"]
+            for row in self.store.rating_rows(self.community.name)
+            if row["source"] != APP_SOURCE
+        ]
+        return display_scale.resolve(self._display_preference(), self.community.scale, imported)
+
+    def _display_preference(self) -> str:
+        stored = self.store.get_setting(display_scale.SETTING_KEY, display_scale.AUTO)
+        if stored not in display_scale.PREFERENCES:
+            logger.warning("ignoring a stored display scale Kindred does not know: %r", stored)
+            return display_scale.AUTO
+        return str(stored)
+
+    def display_scale_setting(self) -> dict[str, Any]:
+        """What Settings shows: the preference, the choices in words, and the scale in use."""
+        own = display_scale.community_display(self.community.scale)
+        choices = [
+            {
+                "value": display_scale.AUTO,
+                "label": "As my imported ratings (else the community's scale)",
+            },
+            {"value": display_scale.COMMUNITY, "label": own.label.capitalize()},
+        ] + [
+            {"value": name, "label": scale.label}
+            for name, scale in display_scale.NAMED_SCALES.items()
+        ]
+        return {
+            "preference": self._display_preference(),
+            "choices": choices,
+            "current": self.display_scale().as_dict(),
+        }
+
+    def set_display_scale(self, preference: object) -> dict[str, Any]:
+        """Show ratings in ``preference`` (one of :data:`recommender.display_scale.PREFERENCES`)
+        from now on; a bad value raises KindredError with one sentence and changes nothing."""
+        self.store.set_setting(
+            display_scale.SETTING_KEY, display_scale.checked_preference(preference)
+        )
+        return self.display_scale_setting()
+
+    def _store_display_rating(self, item: str, rating: object) -> None:
+        """Store a rating given on the display scale: on the community's scale, with the value
+        given and its scale kept beside it (KindredError, nothing stored, if it is off-scale)."""
+        display = self.display_scale()
+        converted = display_scale.from_display(rating, display, self.community.scale)
+        self.store.set_rating(
+            self.community.name,
+            item,
+            converted,
+            rating_original=float(rating),  # type: ignore[arg-type]
+            scale_original=display.bounds,
+        )
+
+    def with_display(self, answer: Mapping[str, Any]) -> dict[str, Any]:
+        """``answer`` (with ``items``) plus ``display_scale`` and each item's display twins."""
+        return display_scale.add_display_to_answer(
+            answer, self.community.scale, self.display_scale()
+        )
+
+    def item_with_display(self, view: dict[str, Any]) -> dict[str, Any]:
+        """One item view plus its display twins and ``display_scale``."""
+        display = self.display_scale()
+        display_scale.add_display_fields(view, self.community.scale, display)
+        view["display_scale"] = display.as_dict()
+        return view
 
     # ------------------------------------------------------------------ want-list
     def want(self, item: str) -> dict[str, object]:

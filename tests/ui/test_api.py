@@ -11,9 +11,21 @@ from uitest_support import Person
 from recommender.workspace import Workspace
 from ui import create_app
 
-ITEM_FIELDS = {"item", "title", "year", "genres", "my_rating", "community_mean", "community_count"}
+ITEM_FIELDS = {
+    "item",
+    "title",
+    "year",
+    "genres",
+    "my_rating",
+    "community_mean",
+    "community_count",
+    # the same ratings in the person's display scale (recommender.display_scale)
+    "my_rating_display",
+    "community_mean_display",
+}
 RECOMMENDATION_FIELDS = ITEM_FIELDS | {
     "predicted_rating",
+    "predicted_rating_display",
     "confidence",
     "score",
     "kindred_count",
@@ -33,7 +45,8 @@ def test_status_describes_the_demo_community(client: FlaskClient) -> None:
 
 def test_catalogue_pages_search_and_filters(client: FlaskClient, workspace: Workspace) -> None:
     page = client.get("/api/catalogue?per_page=7&page=2&sort=title").json
-    assert page == workspace.catalogue(per_page=7, page=2, sort="title")
+    assert page == workspace.with_display(workspace.catalogue(per_page=7, page=2, sort="title"))
+    assert page["display_scale"]["scale"] == [0.5, 5.0]
     assert len(page["items"]) == 7
     assert set(page["items"][0]) == ITEM_FIELDS
     horror = client.get("/api/catalogue?genre=Horror").json
@@ -151,7 +164,7 @@ def test_recommendations_for_a_community_member(client: FlaskClient, workspace: 
     assert all(0 <= item["confidence"] <= 1 for item in answer["items"])
     first = answer["items"][0]
     assert first["kindred_count"] == len(first["neighbours"]) > 0
-    assert set(first["neighbours"][0]) == {"user", "similarity", "rating"}
+    assert set(first["neighbours"][0]) == {"user", "similarity", "rating", "rating_display"}
 
 
 def test_recommendations_for_the_person_follow_their_ratings(
@@ -193,7 +206,8 @@ def test_item_details(client: FlaskClient, person: Person, workspace: Workspace)
 
 
 def test_people_list_kindred_neighbours(client: FlaskClient, person: Person) -> None:
-    assert client.get("/api/people").json == {"based_on": 0, "items": []}
+    nobody = client.get("/api/people").json
+    assert (nobody["based_on"], nobody["items"]) == (0, [])
     person.rate_all(person.popular_items(5, genre="Sci-Fi"), 5.0)
     people = client.get("/api/people?n=5").json
     assert people["based_on"] == 5

@@ -16,6 +16,8 @@ from uitest_support import ODD_ID
 from uitest_support import PAGES
 from uitest_support import Person
 
+from recommender.workspace import Workspace
+
 
 def page_text(client: FlaskClient, url: str, status: int = 200, **kwargs) -> str:
     response = client.get(url, **kwargs)
@@ -115,6 +117,23 @@ def test_catalogue_rating_control_shows_the_persons_rating(
     assert re.findall(r'value="([\d.]+)" checked', control) == ["3.5"]
     assert len(re.findall(r'type="radio"', control)) == 10  # ten half stars on a 0.5–5 scale
     assert 'aria-hidden="true" data-rating-value>3.5</span>' in control
+
+
+def test_on_a_1_to_10_display_the_control_has_ten_points_and_ratings_read_out_of_10(
+    client: FlaskClient, person: Person, workspace: Workspace
+) -> None:
+    item = person.popular_items(1)[0]
+    person.rate(item, 3.5)
+    workspace.set_display_scale("1-10")
+    html = page_text(client, "/catalogue")
+    control = html[html.index(f'<fieldset class="stars whole many" data-rate-item="{item}">') :]
+    control = control[: control.index("</fieldset>")]
+    assert re.findall(r'value="([\d.]+)" checked', control) == ["7.0"]
+    assert len(re.findall(r'type="radio"', control)) == 10
+    assert 'title="7 out of 10"' in control
+    assert 'aria-hidden="true" data-rating-value>7</span>' in control
+    mean = workspace.item(item)["community_mean"]
+    assert f"Community {2 * mean:.1f}/10 from" in html
 
 
 @pytest.mark.parametrize(
@@ -366,7 +385,7 @@ def test_the_page_head_holds_only_head_things(
     client: FlaskClient, person: Person, url: str
 ) -> None:
     html = page_text(client, url.format(first=person.popular_items(1)[0]))
-    head = html[: html.index("<body>")]
+    head = html[: html.index("<body")]
     allowed = r"<!doctype html>|</?(html|head|meta|title|link|script)\b[^>]*>"
     assert "<" not in re.sub(allowed, "", head), "something that is not a head element"
     title = re.search(r"<title>(.*?)</title>", head, re.DOTALL).group(1)

@@ -17,13 +17,14 @@ MAX_PER_PAGE = 200
 
 def _catalogue_page() -> dict:
     """The catalogue page the query arguments ask for (``q``, ``sort``, ``genre``, ``page``)."""
-    return workspace().catalogue(
+    answer = workspace().catalogue(
         query=text_argument("q"),
         sort=text_argument("sort", max_length=40) or "popular",
         page=int_argument("page", 1, highest=1_000_000),
         per_page=int_argument("per_page", 40, highest=MAX_PER_PAGE),
         genre=text_argument("genre", max_length=80) or None,
     )
+    return workspace().with_display(answer)  # each rating also in the person's scale
 
 
 # How many highly rated titles a newcomer sees above the most-rated list.
@@ -37,7 +38,9 @@ def _highly_rated(catalogue: dict, status: dict) -> list[dict]:
     if status["enough_ratings"] or not plain_first_page or catalogue["sort"] != "popular":
         return []
     shown = {item["item"] for item in catalogue["items"]}
-    best = workspace().catalogue(sort="top_rated", per_page=HIGHLY_RATED_COUNT + len(shown))
+    best = workspace().with_display(
+        workspace().catalogue(sort="top_rated", per_page=HIGHLY_RATED_COUNT + len(shown))
+    )
     return [item for item in best["items"] if item["item"] not in shown][:HIGHLY_RATED_COUNT]
 
 

@@ -13,7 +13,8 @@ blueprint = Blueprint("people", __name__)
 
 
 def _people() -> dict:
-    return workspace().neighbours(n=int_argument("n", 20, highest=200))
+    """The kindred people; agreements also in the person's scale (``*_display`` fields)."""
+    return workspace().with_display(workspace().neighbours(n=int_argument("n", 20, highest=200)))
 
 
 @blueprint.get("/people")

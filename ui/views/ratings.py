@@ -32,7 +32,13 @@ def _ratings() -> dict:
     everything = workspace().my_ratings()
     words = fold_text(query).split()
     matching = [r for r in everything if all(w in fold_text(r["title"]) for w in words)]
-    return {"items": matching, "count": len(matching), "total": len(everything), "query": query}
+    return {
+        "items": matching,
+        "count": len(matching),
+        "total": len(everything),
+        "query": query,
+        "display_scale": workspace().display_scale().as_dict(),
+    }
 
 
 @blueprint.get("/ratings")
@@ -51,13 +57,17 @@ def ratings_json():
 
 @blueprint.post("/api/ratings")
 def rate():
-    """Rate an item: body ``{"item": ID, "rating": number}``; answers the updated item."""
+    """Rate an item: body ``{"item": ID, "rating": number}`` on the community's scale, or
+    ``{"item": ID, "display_rating": number}`` on the person's display scale (what the rating
+    controls send; stored converted, with the value given kept); answers the updated item."""
     body = json_body()
     item = item_from_body(body)
-    rating = body.get("rating")
+    on_display_scale = "display_rating" in body
+    rating = body.get("display_rating" if on_display_scale else "rating")
     if isinstance(rating, bool) or not isinstance(rating, int | float):
-        raise BadRequestArgument("'rating' must be a number.")
-    return jsonify(workspace().rate(item, float(rating)))
+        name = "display_rating" if on_display_scale else "rating"
+        raise BadRequestArgument(f"'{name}' must be a number.")
+    return jsonify(workspace().rate(item, float(rating), on_display_scale=on_display_scale))
 
 
 @blueprint.delete("/api/ratings")

@@ -41,6 +41,8 @@ def _recommendations() -> dict:
         if user is None:
             raise
         raise NotFoundError(str(error)) from error
+    # Predicted and neighbours' ratings also in the person's scale (``*_display`` fields).
+    answer = workspace().with_display(answer)
     wanted = set(workspace().want_list())
     for item in answer["items"]:
         item["wanted"] = item["item"] in wanted

@@ -1,9 +1,12 @@
 """Settings: the community, the model options (with plain-language help), where the data
 lives, and clearing the person's data after a confirmation.
 
-* ``GET /api/settings``: ``{"community", "communities", "model", "data_dir"}``
+* ``GET /api/settings``: ``{"community", "communities", "model", "display_scale",
+  "data_dir"}``
 * ``POST /api/settings``: body ``{option: value, ...}`` changes those model options (the
   model is refitted on its next use); ``DELETE /api/settings`` restores the defaults.
+* ``POST /api/display-scale``: body ``{"preference": "auto" | "community" | "0.5-5" | "1-5" |
+  "1-10"}`` chooses the scale ratings are shown and given in.
 * ``POST /api/clear-data``: body ``{"confirm": true, "include_communities": false}``.
 """
 
@@ -29,6 +32,7 @@ def _settings() -> dict:
             if c.get("available", True)
         ],
         "model": workspace().model_options(),
+        "display_scale": workspace().display_scale_setting(),
         "data_dir": str(workspace().data_dir),
     }
 
@@ -56,6 +60,13 @@ def change_model_options():
 def reset_model_options():
     """Restore the model's evaluated defaults; answers the settings."""
     workspace().reset_model_options()
+    return jsonify(_settings())
+
+
+@blueprint.post("/api/display-scale")
+def change_display_scale():
+    """Show ratings in the scale ``{"preference": ...}`` names; answers the settings."""
+    workspace().set_display_scale(json_body().get("preference"))
     return jsonify(_settings())
 
 

@@ -20,7 +20,7 @@ blueprint = Blueprint("want_list", __name__)
 def want_list() -> dict:
     """The want-list's items (each marked ``wanted``) and their count."""
     items = [{**item, "wanted": True} for item in workspace().want_list_items()]
-    return {"items": items, "count": len(items)}
+    return workspace().with_display({"items": items, "count": len(items)})
 
 
 @blueprint.get("/api/want")

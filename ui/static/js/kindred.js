@@ -59,8 +59,32 @@ const Kindred = (() => {
     return `${number} star${value <= 1 ? "" : "s"}`;
   }
 
-  function formatRating(value) {
-    return value === null || value === undefined ? "–" : `${Number(value).toFixed(1)}★`;
+  // The person's display scale (status.display_scale, set on <body> by base.html): the scale
+  // ratings are shown and given in. Pages without it use half stars from ½ to 5.
+  const DEFAULT_SCALE = { name: "community", scale: [0.5, 5], step: 0.5, label: "" };
+  function displayScale() {
+    const raw = document.body.dataset.displayScale;
+    return raw ? JSON.parse(raw) : DEFAULT_SCALE;
+  }
+
+  /** How a control value is read out (the rating_words macro): "4½ stars", "8 out of 10". */
+  function ratingWords(value, display = displayScale()) {
+    const top = display.scale[1];
+    return top <= 5 ? starsText(value) : `${Number(value)} out of ${top}`;
+  }
+
+  /** A rating in the display scale (the shown_rating macro): "4.2★", or "8.3/10". */
+  function formatRating(value, display = displayScale()) {
+    if (value === null || value === undefined) return "–";
+    const top = display.scale[1];
+    return top <= 5 ? `${Number(value).toFixed(1)}★` : `${Number(value).toFixed(1)}/${top}`;
+  }
+
+  /** The control position closest to a display-scale rating (DisplayScale.nearest_step). */
+  function nearestStep(value, display = displayScale()) {
+    const [lowest, highest] = display.scale;
+    const snapped = Math.floor(value / display.step + 0.5 + 1e-9) * display.step;
+    return Math.min(Math.max(snapped, lowest), highest);
   }
 
   function percent(value) {
@@ -71,25 +95,31 @@ const Kindred = (() => {
     return `/items/${encodeURIComponent(item)}`;
   }
 
-  /** The same half-star control as the `stars` macro in templates/_macros.html. */
-  function starControl(item, scale) {
-    const [lowest, highest] = scale;
-    const fieldset = el("fieldset", { class: "stars", "data-rate-item": item.item },
+  /** The same control as the `stars` macro in templates/_macros.html: one radio per step of
+   * the display scale, valued on that scale; `item.my_rating_display` is checked. */
+  function starControl(item, display = displayScale()) {
+    const [lowest, highest] = display.scale;
+    const { step } = display;
+    const positions = Math.ceil(highest / step - 1e-9);
+    const mine = item.my_rating_display;
+    const chosen = mine === null || mine === undefined ? null : nearestStep(mine, display);
+    const classes = ["stars", step >= 1 ? "whole" : "", step >= 1 && positions > 5 ? "many" : ""];
+    const fieldset = el("fieldset", { class: classes.join(" ").trim(), "data-rate-item": item.item },
       el("legend", { class: "visually-hidden" }, `Your rating for ${item.title}`));
-    const starCount = Math.ceil(highest);
-    for (let half = 1; half <= 2 * starCount; half += 1) {
-      const value = half / 2;
-      fieldset.append(el("label", { class: `half ${half % 2 ? "left" : "right"}`, title: starsText(value) },
+    for (let index = 1; index <= positions; index += 1) {
+      const value = index * step;
+      const shape = step >= 1 ? "star" : `half ${index % 2 ? "left" : "right"}`;
+      fieldset.append(el("label", { class: shape, title: ratingWords(value, display) },
         el("input", {
-          type: "radio", name: `rating:${item.item}`, value: String(value),
-          checked: item.my_rating === value, disabled: value < lowest,
+          type: "radio", name: `rating:${item.item}`, value: value.toFixed(1),
+          checked: chosen !== null && Math.abs(chosen - value) < 1e-6, disabled: value < lowest - 1e-9,
         }),
-        el("span", { class: "visually-hidden" }, starsText(value))));
+        el("span", { class: "visually-hidden" }, ratingWords(value, display))));
     }
     fieldset.append(el("span", { class: "rating-value", "aria-hidden": "true", "data-rating-value": true },
-      item.my_rating === null ? "" : String(item.my_rating)));
+      chosen === null ? "" : String(mine)));
     fieldset.append(el("button", {
-      type: "button", class: "clear-rating", "data-clear-rating": true, hidden: item.my_rating === null,
+      type: "button", class: "clear-rating", "data-clear-rating": true, hidden: chosen === null,
       "aria-label": `Remove your rating for ${item.title}`, title: "Remove rating",
     }, "×"));
     return fieldset;
@@ -142,20 +172,24 @@ const Kindred = (() => {
       .filter((fieldset) => fieldset.dataset.rateItem === item);
   }
 
+  /** Show `rating` (on the display scale, or null) in every control of `item`. */
   function showRatingIn(item, rating) {
+    const chosen = rating === null || rating === undefined ? null : nearestStep(rating);
     for (const fieldset of controlsFor(item)) {
       for (const radio of fieldset.querySelectorAll("input[type=radio]")) {
-        radio.checked = rating !== null && Number(radio.value) === rating;
+        radio.checked = chosen !== null && Math.abs(Number(radio.value) - chosen) < 1e-6;
       }
-      fieldset.querySelector("[data-clear-rating]").hidden = rating === null;
-      fieldset.querySelector("[data-rating-value]").textContent = rating === null ? "" : String(rating);
+      fieldset.querySelector("[data-clear-rating]").hidden = chosen === null;
+      fieldset.querySelector("[data-rating-value]").textContent = chosen === null ? "" : String(rating);
     }
   }
 
-  /** Save a rating; announces "kindred:rated" with the updated item. */
-  async function rate(item, rating) {
-    const updated = await api("POST", "/api/ratings", { item, rating });
-    showRatingIn(item, updated.my_rating);
+  /** Save a rating: a control's value on the display scale, or with `{ onDisplayScale: false }`
+   * a community-scale value (an undo); announces "kindred:rated" with the updated item. */
+  async function rate(item, rating, { onDisplayScale = true } = {}) {
+    const body = onDisplayScale ? { item, display_rating: rating } : { item, rating };
+    const updated = await api("POST", "/api/ratings", body);
+    showRatingIn(item, updated.my_rating_display);
     announce("kindred:rated", { item, rating: updated.my_rating, updated });
     await refreshStatus();
     return updated;
@@ -169,7 +203,7 @@ const Kindred = (() => {
     await refreshStatus();
     toast(`Removed your rating for ${title}.`, {
       action: "Undo",
-      onAction: () => rate(item, removed.previous_rating)
+      onAction: () => rate(item, removed.previous_rating, { onDisplayScale: false })
         .then(() => toast(`Restored your rating for ${title}.`))
         .catch(showError),
     });
@@ -191,7 +225,7 @@ const Kindred = (() => {
       pendingSaves.delete(item);
       fieldset.classList.add("saving");
       rate(item, Number(radio.value))
-        .then((updated) => toast(`Saved: ${updated.title}, ${starsText(updated.my_rating)}.`))
+        .then((updated) => toast(`Saved: ${updated.title}, ${ratingWords(updated.my_rating_display)}.`))
         .catch((error) => { showError(error); })
         .finally(() => fieldset.classList.remove("saving"));
     }, SAVE_DELAY_MS));
@@ -237,7 +271,7 @@ const Kindred = (() => {
   });
 
   return {
-    api, el, starControl, factsLine, titleLink, formatRating, percent, itemUrl,
+    api, el, starControl, factsLine, titleLink, formatRating, ratingWords, percent, itemUrl,
     toast, showError, rate, unrate, refreshStatus, wantButton, setWanted,
   };
 })();

@@ -3,14 +3,13 @@
 
 (() => {
   const list = document.querySelector("[data-ratings]");
-  const scale = [Number(list.dataset.scaleLow), Number(list.dataset.scaleHigh)];
   const { el } = Kindred;
 
   /** The same row as the loop in templates/ratings.html. */
   function row(item) {
     return el("li", { class: "item-row", "data-item": item.item },
       el("div", { class: "item-main" }, Kindred.titleLink(item, "h2"), Kindred.factsLine(item)),
-      Kindred.starControl(item, scale),
+      Kindred.starControl(item),
       el("button", { type: "button", class: "button-secondary", "data-delete-rating": true },
         "Delete", el("span", { class: "visually-hidden" }, ` your rating for ${item.title}`)));
   }

@@ -4,7 +4,6 @@
 
 (() => {
   const list = document.querySelector("[data-recommendations]");
-  const scale = [Number(list.dataset.scaleLow), Number(list.dataset.scaleHigh)];
   const forYou = list.dataset.for === "you";
   const { el } = Kindred;
   // Same words as the caption in templates/_recommendation.html.
@@ -21,7 +20,7 @@
       el("tbody", {}, neighbours.map((neighbour) => el("tr", {},
         el("td", {}, `Person ${neighbour.user}`),
         el("td", {}, Number(neighbour.similarity).toFixed(2)),
-        el("td", {}, Kindred.formatRating(neighbour.rating))))));
+        el("td", {}, Kindred.formatRating(neighbour.rating_display))))));
   }
 
   /** Mirrors the confidence_word filter in ui/formatting.py. */
@@ -33,7 +32,7 @@
 
   function average(neighbours) {
     if (!neighbours.length) return "";
-    const sum = neighbours.reduce((total, neighbour) => total + neighbour.rating, 0);
+    const sum = neighbours.reduce((total, neighbour) => total + neighbour.rating_display, 0);
     return `, on average ${Kindred.formatRating(sum / neighbours.length)}`;
   }
 
@@ -44,7 +43,7 @@
       el("div", { class: "card-head" }, Kindred.titleLink(item, "h2"), Kindred.factsLine(item)),
       el("div", { class: "prediction" },
         el("span", { class: "predicted", title: "The rating Kindred expects you to give" },
-          Kindred.formatRating(item.predicted_rating)),
+          Kindred.formatRating(item.predicted_rating_display)),
         el("span", { class: "predicted-label" }, "predicted")),
       el("div", { class: "confidence" },
         el("label", {}, "Confidence ",
@@ -56,7 +55,7 @@
         el("div", { class: "scroll-table" }, neighbourTable(item.neighbours))),
       forYou ? el("div", { class: "card-actions" },
         el("span", { class: "muted" }, "Seen it?"),
-        Kindred.starControl(item, scale),
+        Kindred.starControl(item),
         Kindred.wantButton(item),
         el("button", {
           type: "button", class: "button-secondary hide-button", "data-hide": true,

@@ -7,6 +7,8 @@
   const modelForm = document.querySelector("[data-model-form]");
   const modelError = document.querySelector("[data-model-error]");
   const modelResult = document.querySelector("[data-model-result]");
+  const scaleForm = document.querySelector("[data-scale-form]");
+  const scaleError = document.querySelector("[data-scale-error]");
   const clearBox = document.querySelector("[data-clear-box]");
   const confirmBox = clearBox.querySelector("[data-clear-confirm]");
   const clearButton = clearBox.querySelector("[data-clear]");
@@ -60,6 +62,23 @@
     Kindred.api("DELETE", "/api/settings")
       .then((settings) => showModel(settings, "The defaults are restored."))
       .catch(showModelError);
+  });
+
+  scaleForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const preference = scaleForm.elements.preference.value;
+    Kindred.api("POST", "/api/display-scale", { preference })
+      .then((settings) => {
+        const label = settings.display_scale.current.label;
+        document.querySelector("[data-scale-current]").textContent = label;
+        document.querySelector("[data-scale-result]").textContent = `Saved: ratings are shown as ${label}.`;
+        scaleError.hidden = true;
+      })
+      .catch((error) => {
+        document.querySelector("[data-scale-result]").textContent = "";
+        scaleError.textContent = error.message;
+        scaleError.hidden = false;
+      });
   });
 
   clearButton.addEventListener("click", () => {
