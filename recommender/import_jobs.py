@@ -61,7 +61,7 @@ class StagedFile:
     owned: bool  # True for an upload copied into the staging folder (deleted after use)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"staged_id": self.id, "file": self.name, **self.preview.to_dict()}
+        return {**self.preview.to_dict(), "staged_id": self.id, "file": self.name}
 
 
 class StagingArea:
