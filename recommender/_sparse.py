@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Hashable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from recommender.baseline import Baseline
+from recommender.rating_arrays import RatingArrays
+from recommender.rating_arrays import stable_order
 
 CENTERINGS = ("baseline", "mean", "zscore", "none")
 
@@ -40,53 +43,123 @@ class Person:
 
 @dataclass(frozen=True)
 class RatingMatrix:
-    """The community's ratings in CSR order (entry id = position), plus derived arrays."""
+    """The fitted community: its :class:`RatingArrays` plus per-person and per-item summaries.
 
-    users: pd.Index
-    items: pd.Index
-    indptr: np.ndarray
-    item_rows: np.ndarray
-    user_of_entry: np.ndarray
-    ratings: np.ndarray
-    item_indptr: np.ndarray
-    item_entries: np.ndarray
+    Entry ids are positions in the person-major layout. The per-entry arrays that only the
+    batched ``predict`` needs (``user_of_entry``, ``item_entries``, centred values) are derived
+    on first use, so a model that only answers one person at a time never holds them.
+    """
+
+    arrays: RatingArrays
     user_mean: np.ndarray
     user_std: np.ndarray
     baseline: Baseline
 
     @property
+    def users(self) -> pd.Index:
+        return self.arrays.users
+
+    @property
+    def items(self) -> pd.Index:
+        return self.arrays.items
+
+    @property
     def shape(self) -> tuple[int, int]:
-        return len(self.users), len(self.items)
+        return self.arrays.shape
+
+    @property
+    def indptr(self) -> np.ndarray:
+        """Person-major segment bounds (``user_indptr``)."""
+        return self.arrays.user_indptr
+
+    @property
+    def item_rows(self) -> np.ndarray:
+        """Each entry's item row, person-major (``user_items``)."""
+        return self.arrays.user_items
+
+    @property
+    def ratings(self) -> np.ndarray:
+        """Each entry's rating, person-major (``user_ratings``)."""
+        return self.arrays.user_ratings
+
+    @property
+    def item_indptr(self) -> np.ndarray:
+        return self.arrays.item_indptr
+
+    @cached_property
+    def user_of_entry(self) -> np.ndarray:
+        """Each person-major entry's person row (derived for the batched path)."""
+        counts = np.diff(self.arrays.user_indptr)
+        return np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+
+    @cached_property
+    def item_entries(self) -> np.ndarray:
+        """Entry ids in item-major order: item ``i``'s entries are
+        ``item_entries[item_indptr[i]:item_indptr[i + 1]]`` (derived for the batched path)."""
+        return stable_order(self.arrays.user_items, self.shape[1])
+
+    @cached_property
+    def rating_range(self) -> tuple[float, float]:
+        """Lowest and highest rating in the community."""
+        ratings = self.arrays.user_ratings
+        return float(ratings.min()), float(ratings.max())
 
     def values(self, kind: str) -> np.ndarray:
-        """Per-entry values of ``kind``: raw, binary, mean_centred, zscore, baseline_residual."""
+        """Per-entry values of ``kind`` (person-major): raw, binary, mean_centred, zscore,
+        baseline_residual."""
+        return self.entry_values(
+            kind, self.user_of_entry, self.arrays.user_items, self.arrays.user_ratings
+        )
+
+    def entry_values(
+        self, kind: str, user_rows: np.ndarray, item_rows: np.ndarray, ratings: np.ndarray
+    ) -> np.ndarray:
+        """The values of ``kind`` for some entries, given their people, items and ratings.
+
+        ``raw``: ``r``; ``binary``: 1; ``mean_centred``: ``r - mu_v``; ``zscore``:
+        ``(r - mu_v) / sigma_v``; ``baseline_residual``: ``r - (mu + b_v + b_i)``.
+        """
+        ratings = np.asarray(ratings, dtype=np.float64)
         if kind == "raw":
-            return self.ratings
+            return ratings
         if kind == "binary":
-            return np.ones_like(self.ratings)
-        centred = self.ratings - self.user_mean[self.user_of_entry]
+            return np.ones_like(ratings)
+        if kind == "baseline_residual":
+            baseline = self.baseline
+            return (
+                ratings
+                - baseline.mean
+                - baseline.user_bias[user_rows]
+                - baseline.item_bias[item_rows]
+            )
+        centred = ratings - self.user_mean[user_rows]
         if kind == "mean_centred":
             return centred
         if kind == "zscore":
-            return centred / self.user_std[self.user_of_entry]
-        if kind == "baseline_residual":
-            return self.ratings - self.baseline.estimate(self.user_of_entry, self.item_rows)
+            return centred / self.user_std[user_rows]
         raise ValueError(f"unknown value kind {kind!r}")
+
+    def norms(self, kind: str) -> np.ndarray:
+        """Each person's Euclidean norm of their values of ``kind`` over everything they rated
+        (for the full-vector cosine), computed once per kind."""
+        cache = self.__dict__.setdefault("_norms", {})
+        if kind not in cache:
+            squares = self.values(kind) ** 2
+            cache[kind] = np.sqrt(segment_sums(squares, self.arrays.user_indptr))
+        return cache[kind]
 
     def csr(self, data: np.ndarray) -> sp.csr_matrix:
         """A people x items CSR matrix sharing this layout, holding ``data`` per entry."""
-        return sp.csr_matrix((data, self.item_rows, self.indptr), shape=self.shape)
-
-    def entry_ids(self) -> sp.csr_matrix:
-        """The people x items matrix whose value at each rating is its entry id."""
-        return self.csr(np.arange(len(self.ratings), dtype=np.int64))
+        return sp.csr_matrix(
+            (data, self.arrays.user_items, self.arrays.user_indptr), shape=self.shape
+        )
 
     def fitted_person(self, row: int) -> Person:
         start, stop = self.indptr[row], self.indptr[row + 1]
         return Person(
             row=row,
-            item_rows=self.item_rows[start:stop],
-            ratings=self.ratings[start:stop],
+            item_rows=np.asarray(self.item_rows[start:stop], dtype=np.int64),
+            ratings=np.asarray(self.ratings[start:stop], dtype=np.float64),
             mean=float(self.user_mean[row]),
             std=float(self.user_std[row]),
             bias=float(self.baseline.user_bias[row]),
@@ -133,6 +206,20 @@ class RatingMatrix:
         return sp.csr_matrix((data, person.item_rows, indptr), shape=(1, len(self.items)))
 
 
+def segment_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """``out[s] = sum(values[indptr[s]:indptr[s + 1]])`` (0 for an empty segment), in float64.
+
+    One ``np.add.reduceat`` over the values with a trailing 0, so segments that end the array
+    or are empty need no special case beyond zeroing the empty ones.
+    """
+    padded = np.empty(len(values) + 1, dtype=np.float64)
+    padded[:-1] = values
+    padded[-1] = 0.0
+    sums = np.add.reduceat(padded, np.asarray(indptr[:-1], dtype=np.intp))
+    sums[indptr[1:] == indptr[:-1]] = 0.0
+    return sums
+
+
 def _spread(values: np.ndarray) -> float:
     """Standard deviation, or 1 when it is 0 or undefined (z-scores then stay 0)."""
     if len(values) < 2:
@@ -141,62 +228,55 @@ def _spread(values: np.ndarray) -> float:
     return std if std > 1e-9 else 1.0
 
 
-def _stable_order(codes: np.ndarray, size: int) -> np.ndarray:
-    """The permutation sorting ``codes`` (integers in ``0..size-1``), equal codes in order.
-
-    Below 65,536 distinct codes they are sorted as 16-bit integers, for which numpy's stable
-    sort is a radix sort: linear time, about ten times faster than sorting 64-bit keys.
-    """
-    if size <= np.iinfo(np.uint16).max + 1:
-        codes = codes.astype(np.uint16)
-    return np.argsort(codes, kind="stable")
-
-
 def build_rating_matrix(
-    ratings: pd.DataFrame,
+    arrays: RatingArrays,
     user_regularisation: float,
     item_regularisation: float,
 ) -> RatingMatrix:
-    """Index ``ratings`` (validated columns ``user``, ``item``, ``rating``) into sparse arrays."""
+    """The fitted community from its arrays: means, spreads and baseline biases per person
+    and item, read from ``arrays.cache_dir`` when an earlier fit of the same ratings with the
+    same options left them there (see :mod:`recommender.derived_cache`)."""
+    from recommender.derived_cache import load_or_derive
+
+    derived = load_or_derive(
+        arrays,
+        {"user_regularisation": user_regularisation, "item_regularisation": item_regularisation},
+        lambda: _derive(arrays, user_regularisation, item_regularisation),
+    )
+    baseline = Baseline(
+        float(derived["mean"][0]),
+        derived["user_bias"],
+        derived["item_bias"],
+        user_regularisation,
+    )
+    return RatingMatrix(arrays, derived["user_mean"], derived["user_std"], baseline)
+
+
+def _derive(
+    arrays: RatingArrays, user_regularisation: float, item_regularisation: float
+) -> dict[str, np.ndarray]:
+    """Per-person mean and spread of their ratings, and the baseline biases.
+
+    .. math::  \\mu_u = \\frac{1}{|I_u|} \\sum_i r_{ui}, \\qquad
+               \\sigma_u = \\sqrt{\\frac{1}{|I_u|} \\sum_i (r_{ui} - \\mu_u)^2}
+
+    (1 where that is 0 or the person rated one item, so z-scores stay defined).
+    """
     from recommender.baseline import fit_baseline
 
-    user_codes, users = pd.factorize(ratings["user"], sort=False)
-    item_codes, items = pd.factorize(ratings["item"], sort=False)
-    values = ratings["rating"].to_numpy(dtype=np.float64)
-    n_users, n_items = len(users), len(items)
-    by_item = _stable_order(item_codes, n_items)
-    order = by_item[_stable_order(user_codes[by_item], n_users)]  # by user, then item
-    user_of_entry = user_codes[order].astype(np.int64)
-    item_rows = item_codes[order].astype(np.int64)
-    values = values[order]
-    user_counts = np.bincount(user_of_entry, minlength=n_users)
-    indptr = np.concatenate(([0], np.cumsum(user_counts)))
-    item_entries = _stable_order(item_rows, n_items)
-    item_indptr = np.concatenate(([0], np.cumsum(np.bincount(item_rows, minlength=n_items))))
-    user_mean = np.bincount(user_of_entry, weights=values, minlength=n_users) / user_counts
-    deviations = values - user_mean[user_of_entry]
-    variance = np.bincount(user_of_entry, weights=deviations**2, minlength=n_users) / user_counts
-    user_std = np.sqrt(variance)
-    user_std = np.where((user_std > 1e-9) & (user_counts > 1), user_std, 1.0)
+    counts = np.diff(arrays.user_indptr).astype(np.float64)
+    safe_counts = np.maximum(counts, 1.0)
+    user_mean = segment_sums(arrays.user_ratings, arrays.user_indptr) / safe_counts
+    deviations = arrays.user_ratings - np.repeat(user_mean, np.diff(arrays.user_indptr))
+    user_std = np.sqrt(segment_sums(deviations**2, arrays.user_indptr) / safe_counts)
+    user_std = np.where((user_std > 1e-9) & (counts > 1), user_std, 1.0)
     baseline = fit_baseline(
-        user_of_entry,
-        item_rows,
-        values,
-        n_users,
-        n_items,
-        user_regularisation=user_regularisation,
-        item_regularisation=item_regularisation,
+        arrays, user_regularisation=user_regularisation, item_regularisation=item_regularisation
     )
-    return RatingMatrix(
-        users=pd.Index(users),
-        items=pd.Index(items),
-        indptr=indptr,
-        item_rows=item_rows,
-        user_of_entry=user_of_entry,
-        ratings=values,
-        item_indptr=item_indptr,
-        item_entries=item_entries,
-        user_mean=user_mean,
-        user_std=user_std,
-        baseline=baseline,
-    )
+    return {
+        "mean": np.array([baseline.mean]),
+        "user_bias": baseline.user_bias,
+        "item_bias": baseline.item_bias,
+        "user_mean": user_mean,
+        "user_std": user_std,
+    }

@@ -16,6 +16,7 @@ import pandas as pd
 
 from recommender._sparse import CENTERINGS
 from recommender.errors import ConfigurationError
+from recommender.rating_arrays import RatingArrays
 
 if TYPE_CHECKING:
     from recommender.knn import UserKNN
@@ -104,6 +105,33 @@ def check_ratings(ratings: object) -> pd.DataFrame:
         logger.info("ratings holds repeated (user, item) pairs: using the mean of each")
         frame = frame.groupby(["user", "item"], sort=False, as_index=False)["rating"].mean()
     return frame
+
+
+def check_arrays(arrays: RatingArrays) -> RatingArrays:
+    """A community's arrays as the engine needs them: not empty, both layouts the same size,
+    every rating a finite number."""
+    if arrays.n_ratings == 0:
+        raise ConfigurationError("ratings is empty: there is nobody to learn from.")
+    n_users, n_items = arrays.shape
+    sound = (
+        len(arrays.user_indptr) == n_users + 1
+        and len(arrays.item_indptr) == n_items + 1
+        and int(arrays.item_indptr[-1]) == arrays.n_ratings
+        and all(
+            len(values) == arrays.n_ratings
+            for values in (
+                arrays.user_items,
+                arrays.user_ratings,
+                arrays.item_users,
+                arrays.item_ratings,
+            )
+        )
+    )
+    if not sound:
+        raise ConfigurationError("The rating arrays do not fit together: import them again.")
+    if not np.isfinite(arrays.user_ratings).all():
+        raise ConfigurationError("Some ratings in the arrays are not numbers: import them again.")
+    return arrays
 
 
 def check_person_ratings(ratings: Mapping[Hashable, float]) -> dict[Hashable, float]:

@@ -38,6 +38,9 @@ from recommender.centering import uncentre
 from recommender.configurations import CONFIGURATIONS
 from recommender.errors import ConfigurationError
 from recommender.errors import NotFittedError
+from recommender.evidence_search import TopItems
+from recommender.evidence_search import best_items
+from recommender.evidence_search import top_by_evidence
 from recommender.neighbourhood import ItemNeighbourhoods
 from recommender.neighbourhood import PairSums
 from recommender.neighbourhood import item_sums
@@ -45,6 +48,8 @@ from recommender.neighbourhood import neighbour_ratings
 from recommender.neighbourhood import neighbours_for_items
 from recommender.neighbourhood import person_neighbourhoods
 from recommender.parameters import Parameters
+from recommender.person_query import PersonGather
+from recommender.rating_arrays import RatingArrays
 from recommender.results import Neighbour
 from recommender.results import PredictionDetail
 from recommender.results import Recommendation
@@ -145,26 +150,30 @@ class UserKNN(Parameters):
         return cls(**{**CONFIGURATIONS[name], **overrides})
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, ratings: pd.DataFrame) -> UserKNN:
-        """Learn from a DataFrame with columns ``user``, ``item``, ``rating``; returns self."""
+    def fit(self, ratings: pd.DataFrame | RatingArrays) -> UserKNN:
+        """Learn from ratings; returns self.
+
+        ``ratings`` is a DataFrame with columns ``user``, ``item``, ``rating``, or the
+        :class:`~recommender.rating_arrays.RatingArrays` of a stored community (used as they
+        are, memory-mapped; what fitting derives is cached in their ``cache_dir``).
+        """
         _validation.check_parameters(self)
         self.similarity_ = get_similarity(self.similarity)
         self.ranking_similarity_ = get_similarity(self.ranking_similarity)
         self.aggregate_ = get_aggregation(self.aggregation)
-        frame = _validation.check_ratings(ratings)
+        if isinstance(ratings, RatingArrays):
+            arrays = _validation.check_arrays(ratings)
+        else:
+            arrays = RatingArrays.from_frame(_validation.check_ratings(ratings))
         matrix = build_rating_matrix(
-            frame, float(self.user_regularisation), float(self.item_regularisation)
+            arrays, float(self.user_regularisation), float(self.item_regularisation)
         )
         self.matrix_ = matrix
-        self.entry_ids_ = matrix.entry_ids()
-        self._values_ = {
-            measure.values: Community.from_rows(matrix.csr(matrix.values(measure.values)))
-            for measure in (self.similarity_, self.ranking_similarity_)
-        }
-        self.residuals_ = matrix.values(CENTRED_VALUES[self.centering])
-        self.rating_scale_ = (float(matrix.ratings.min()), float(matrix.ratings.max()))
+        self.rating_scale_ = matrix.rating_range
         self.n_users_, self.n_items_ = matrix.shape
-        logger.info("Fitted UserKNN on %d ratings by %d people", len(frame), self.n_users_)
+        self.__dict__.pop("_batch_values_", None)
+        self.__dict__.pop("_batch_residuals_", None)
+        logger.info("Fitted UserKNN on %d ratings by %d people", arrays.n_ratings, self.n_users_)
         return self
 
     def _check_fitted(self) -> RatingMatrix:
@@ -173,38 +182,39 @@ class UserKNN(Parameters):
         return self.matrix_
 
     # ------------------------------------------------------------- similarities
-    def _similarities(
-        self,
-        query_rows: np.ndarray | None,
-        person: Person | None,
-        for_ranking: bool = False,
+    def _person_similarities(
+        self, gather: PersonGather, for_ranking: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Similarity and overlap rows (``b x users``) for fitted rows or for one person.
+        """One person's similarity and overlap rows against everyone.
 
-        ``for_ranking`` selects the evidence measure (never shrunk) instead of ``similarity``;
-        see :func:`recommender.similarity.compare` for the rest.
+        ``for_ranking`` selects the evidence measure (never shrunk) instead of ``similarity``.
         """
-        measure = self.ranking_similarity_ if for_ranking else self.similarity_
-        community = self._values_[measure.values]
-        if person is not None:
-            query = self.matrix_.person_row(person, measure.values)
-            own_rows = np.array([person.row])
-        elif len(query_rows) == community.rows.shape[0]:
-            query, own_rows = community.rows, query_rows  # everyone: products are symmetric
+        if for_ranking:
+            return gather.similarities(self.ranking_similarity_, 0.0, int(self.min_overlap))
+        return gather.similarities(self.similarity_, float(self.shrinkage), int(self.min_overlap))
+
+    def _block_similarities(self, query_rows: np.ndarray) -> np.ndarray:
+        """Similarity rows (``b x users``) of fitted people, for the batched ``predict``.
+
+        The community's values as sparse matrices are built on the first call (they cost
+        about 24 bytes per rating, which answering one person at a time never needs).
+        """
+        community = self.__dict__.get("_batch_values_")
+        if community is None:
+            matrix = self.matrix_
+            community = Community.from_rows(matrix.csr(matrix.values(self.similarity_.values)))
+            self.__dict__["_batch_values_"] = community
+        if len(query_rows) == community.rows.shape[0]:
+            query = community.rows  # everyone: products are symmetric
         else:
             query = community.rows[query_rows]
-            own_rows = query_rows
-        shrinkage = 0.0 if for_ranking else float(self.shrinkage)
-        return compare(measure, query, community, own_rows, shrinkage, self.min_overlap)
+        shrinkage, min_overlap = float(self.shrinkage), int(self.min_overlap)
+        return compare(self.similarity_, query, community, query_rows, shrinkage, min_overlap)[0]
 
-    def _person_neighbourhoods(self, person: Person, for_ranking: bool) -> ItemNeighbourhoods:
-        similarities = self._similarities(None, person, for_ranking)[0][0]
-        return person_neighbourhoods(
-            self.entry_ids_,
-            similarities,
-            float(self.min_similarity),
-            int(self.k),
-            self.neighbourhood,
+    def _centred(self, hoods: ItemNeighbourhoods) -> np.ndarray:
+        """The neighbours' centred ratings ``z`` (see :mod:`recommender.centering`)."""
+        return self.matrix_.entry_values(
+            CENTRED_VALUES[self.centering], hoods.user_rows, hoods.item_rows, hoods.ratings
         )
 
     def _person(self, user: Hashable | None, ratings: Mapping[Hashable, float] | None) -> Person:
@@ -234,7 +244,7 @@ class UserKNN(Parameters):
         n = _validation.check_count(n, "n")
         if len(person.item_rows) == 0:
             return []
-        similarities, overlaps = (row[0] for row in self._similarities(None, person))
+        similarities, overlaps = self._person_similarities(PersonGather(self.matrix_, person))
         candidates = np.flatnonzero(similarities > float(self.min_similarity))
         order = np.argsort(-similarities[candidates], kind="stable")[:n]
         users = self.matrix_.users
@@ -268,48 +278,67 @@ class UserKNN(Parameters):
         matrix = self.matrix_
         if len(person.item_rows) == 0 or n == 0:
             return []
-        n_items = matrix.shape[1]
-        if self.ranking == "evidence":
-            evidence = self._person_neighbourhoods(person, for_ranking=True)
-            scores = evidence_scores(evidence, matrix.ratings, n_items)
-            support = np.bincount(evidence.item_rows, minlength=n_items)
-        else:
-            everything = self._person_neighbourhoods(person, for_ranking=False)
-            sums = item_sums(everything.item_rows, everything, self.residuals_, n_items)
-            scores = self._person_estimates(person, np.arange(n_items), sums)
-            support = sums.count
-        eligible = support >= max(int(self.min_k), 1)
+        eligible = np.ones(matrix.shape[1], dtype=bool)
         if exclude_seen:
             eligible[person.item_rows] = False
         if candidates is not None:
-            allowed = np.zeros(n_items, dtype=bool)
+            allowed = np.zeros(matrix.shape[1], dtype=bool)
             rows = matrix.items.get_indexer(list(candidates))
             allowed[rows[rows >= 0]] = True
             eligible &= allowed
-        chosen = np.flatnonzero(eligible)
-        top = chosen[np.lexsort((chosen, -scores[chosen]))[:n]]
-        similarities = self._similarities(None, person)[0][0]
+        gather = PersonGather(matrix, person)
+        top = self._top_items(person, gather, eligible, n)
+        similarities = self._person_similarities(gather)[0]
         hoods, bounds = neighbours_for_items(
             matrix,
             similarities,
-            top,
+            top.items,
             float(self.min_similarity),
             int(self.k),
             self.neighbourhood,
         )
-        positions = np.repeat(np.arange(len(top)), np.diff(bounds))
-        sums = item_sums(positions, hoods, self.residuals_, len(top))
-        predicted = self._person_estimates(person, top, sums)
+        positions = np.repeat(np.arange(len(top.items)), np.diff(bounds))
+        sums = item_sums(positions, hoods, self._centred(hoods), len(top.items))
+        predicted = self._person_estimates(person, top.items, sums)
         return [
             Recommendation(
                 item=plain_id(matrix.items[item]),
-                score=float(scores[item]),
+                score=float(top.scores[j]),
                 predicted_rating=float(predicted[j]),
                 confidence=confidence(sums.weight_total[j]),
                 neighbours=neighbour_ratings(matrix, hoods, bounds[j], bounds[j + 1]),
             )
-            for j, item in enumerate(top)
+            for j, item in enumerate(top.items)
         ]
+
+    def _top_items(
+        self, person: Person, gather: PersonGather, eligible: np.ndarray, n: int
+    ) -> TopItems:
+        """The ``n`` eligible items ``recommend`` lists, by ``ranking``.
+
+        Evidence over each item's own neighbours is searched without scoring every item
+        (:func:`recommender.evidence_search.top_by_evidence`); the other rankings score every
+        item the candidate neighbours rated.
+        """
+        matrix = self.matrix_
+        n_items = matrix.shape[1]
+        k, min_k, min_similarity = int(self.k), int(self.min_k), float(self.min_similarity)
+        if self.ranking == "evidence":
+            evidence = self._person_similarities(gather, for_ranking=True)[0]
+            if self.neighbourhood == "item":
+                return top_by_evidence(matrix, evidence, eligible, n, k, min_k, min_similarity)
+            hoods = person_neighbourhoods(matrix, evidence, min_similarity, k, self.neighbourhood)
+            scores = evidence_scores(hoods, n_items)
+            support = np.bincount(hoods.item_rows, minlength=n_items)
+        else:
+            similarities = self._person_similarities(gather)[0]
+            everything = person_neighbourhoods(
+                matrix, similarities, min_similarity, k, self.neighbourhood
+            )
+            sums = item_sums(everything.item_rows, everything, self._centred(everything), n_items)
+            scores = self._person_estimates(person, np.arange(n_items), sums)
+            support = sums.count
+        return best_items(np.arange(n_items), scores, support, eligible, n, min_k)
 
     def _person_estimates(
         self, person: Person, item_rows: np.ndarray, sums: PairSums
@@ -363,9 +392,9 @@ class UserKNN(Parameters):
         user_rows = matrix.users.get_indexer(users)
         item_rows = matrix.items.get_indexer(items)
         sums = neighbourhood_sums(
-            lambda rows: self._similarities(rows, None)[0],
+            self._block_similarities,
             matrix,
-            self.residuals_,
+            self._batch_residuals(),
             user_rows,
             item_rows,
             float(self.min_similarity),
@@ -382,6 +411,14 @@ class UserKNN(Parameters):
             int(self.min_k),
         )
         return self._clip(estimates), sums.count, user_rows, item_rows
+
+    def _batch_residuals(self) -> np.ndarray:
+        """Every rating's centred value, person-major (built on the first batched call)."""
+        residuals = self.__dict__.get("_batch_residuals_")
+        if residuals is None:
+            residuals = self.matrix_.values(CENTRED_VALUES[self.centering])
+            self.__dict__["_batch_residuals_"] = residuals
+        return residuals
 
     def _clip(self, estimates: np.ndarray) -> np.ndarray:
         lowest, highest = self.rating_scale_

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender._sparse import RatingMatrix
+from recommender.rating_arrays import gather_segments
 from recommender.results import NeighbourRating
 
 
@@ -28,12 +29,13 @@ from recommender.results import NeighbourRating
 class ItemNeighbourhoods:
     """Chosen (item, neighbour) pairs for one person, grouped by item, best neighbour first.
 
-    Parallel arrays: ``item_rows``, ``entries`` (entry ids of the neighbours' ratings) and
-    ``similarities``.
+    Parallel arrays: ``item_rows``, ``user_rows`` (the neighbours), ``ratings`` (their ratings
+    of the item) and ``similarities`` (theirs to the person).
     """
 
     item_rows: np.ndarray
-    entries: np.ndarray
+    user_rows: np.ndarray
+    ratings: np.ndarray
     similarities: np.ndarray
 
 
@@ -52,32 +54,49 @@ def ranked_neighbours(
 
 
 def person_neighbourhoods(
-    entry_ids: sp.csr_matrix,
+    matrix: RatingMatrix,
     similarities: np.ndarray,
     min_similarity: float,
     k: int,
     shape: str,
 ) -> ItemNeighbourhoods:
-    """Every item's neighbours for one person, in O(ratings of the candidate neighbours).
-
-    ``entry_ids`` is the people x items matrix whose values are entry ids
-    (:meth:`RatingMatrix.entry_ids`).
-
-    The candidates' rows are taken in order of decreasing similarity and transposed to item
-    major (a stable counting sort inside scipy), so each item's raters arrive best first and
-    the first ``k`` of each item are its neighbourhood.
-    """
+    """Every item's neighbours for one person, in O(ratings of the candidate neighbours)."""
     ranked = ranked_neighbours(similarities, min_similarity, k, shape)
-    by_item = entry_ids[ranked].tocsc()
+    return first_raters_per_item(matrix, ranked, similarities, k if shape == "item" else None)
+
+
+def first_raters_per_item(
+    matrix: RatingMatrix, ranked: np.ndarray, similarities: np.ndarray, k: int | None
+) -> ItemNeighbourhoods:
+    """For each item, the first ``k`` (all, for ``None``) of ``ranked`` people who rated it.
+
+    The ranked people's rows are gathered in rank order and grouped by item with a stable
+    counting sort (scipy's CSR to CSC conversion), so each item's raters arrive in rank order
+    and its first ``k`` are its neighbourhood.
+    """
+    arrays = matrix.arrays
+    counts_per_person, (items, ratings) = gather_segments(
+        arrays.user_indptr, ranked, arrays.user_items, arrays.user_ratings
+    )
+    indptr = np.zeros(len(ranked) + 1, dtype=np.int64)
+    np.cumsum(counts_per_person, out=indptr[1:])
+    entry_order = np.arange(len(items), dtype=np.int64)
+    by_item = sp.csr_matrix(
+        (entry_order, items, indptr), shape=(len(ranked), matrix.shape[1])
+    ).tocsc()
     counts = np.diff(by_item.indptr)
     item_rows = np.repeat(np.arange(len(counts)), counts)
-    rank_within_item = np.arange(by_item.nnz) - np.repeat(by_item.indptr[:-1], counts)
-    keep = rank_within_item < k if shape == "item" else np.ones(by_item.nnz, dtype=bool)
-    neighbour_rows = ranked[by_item.indices[keep]]
+    entries = by_item.data
+    if k is not None:
+        rank_within_item = np.arange(by_item.nnz) - np.repeat(by_item.indptr[:-1], counts)
+        keep = rank_within_item < k
+        item_rows, entries = item_rows[keep], entries[keep]
+    user_rows = ranked[np.repeat(np.arange(len(ranked)), counts_per_person)[entries]]
     return ItemNeighbourhoods(
-        item_rows=item_rows[keep],
-        entries=by_item.data[keep],
-        similarities=similarities[neighbour_rows],
+        item_rows=item_rows,
+        user_rows=user_rows,
+        ratings=ratings[entries],
+        similarities=similarities[user_rows],
     )
 
 
@@ -92,28 +111,50 @@ def neighbours_for_items(
     """One person's neighbours for a few items, in the given item order.
 
     Returns the neighbourhoods and ``bounds``: item ``item_rows[j]`` owns positions
-    ``bounds[j]:bounds[j + 1]``. Same choice as :func:`person_neighbourhoods`, item by item.
+    ``bounds[j]:bounds[j + 1]``. Same choice as :func:`person_neighbourhoods`, item by item,
+    reading only those items' raters (a partial sort finds each item's ``k`` best).
     """
     if shape == "global":
         allowed = np.full_like(similarities, -np.inf)
         ranked = ranked_neighbours(similarities, min_similarity, k, "global")
         allowed[ranked] = similarities[ranked]
         similarities = allowed
-    chosen_entries = []
+    arrays = matrix.arrays
+    chosen_users, chosen_ratings = [], []
     for item in item_rows:
-        entries = matrix.item_entries[matrix.item_indptr[item] : matrix.item_indptr[item + 1]]
-        sims = similarities[matrix.user_of_entry[entries]]
-        candidates = np.flatnonzero(sims > min_similarity)
-        best = candidates[np.argsort(-sims[candidates], kind="stable")]
-        chosen_entries.append(entries[best[:k] if shape == "item" else best])
-    counts = np.array([len(entries) for entries in chosen_entries], dtype=np.int64)
-    entries = np.concatenate([np.zeros(0, dtype=np.int64), *chosen_entries])
+        start, stop = int(arrays.item_indptr[item]), int(arrays.item_indptr[item + 1])
+        raters = np.asarray(arrays.item_users[start:stop])
+        rater_similarities = similarities[raters]
+        best = best_first(rater_similarities, min_similarity, k if shape == "item" else None)
+        chosen_users.append(raters[best])
+        chosen_ratings.append(np.asarray(arrays.item_ratings[start:stop])[best])
+    counts = np.array([len(users) for users in chosen_users], dtype=np.int64)
+    user_rows = np.concatenate([np.zeros(0, dtype=np.int32), *chosen_users])
     hoods = ItemNeighbourhoods(
         item_rows=np.repeat(np.asarray(item_rows, dtype=np.int64), counts),
-        entries=entries,
-        similarities=similarities[matrix.user_of_entry[entries]],
+        user_rows=user_rows,
+        ratings=np.concatenate([np.zeros(0, dtype=np.float32), *chosen_ratings]),
+        similarities=similarities[user_rows],
     )
     return hoods, np.concatenate(([0], np.cumsum(counts)))
+
+
+def best_first(values: np.ndarray, floor: float, k: int | None) -> np.ndarray:
+    """Positions of the ``k`` largest ``values`` above ``floor`` (all of them for ``None``),
+    largest first; ties go to the lower position, as a stable sort would order them.
+
+    When more than ``k`` qualify, a linear-time partition finds the ``k``-th largest value
+    first, so only about ``k`` positions are sorted.
+    """
+    candidates = np.flatnonzero(values > floor)
+    if k is not None and len(candidates) > k:
+        candidate_values = values[candidates]
+        kth = np.partition(candidate_values, len(candidates) - k)[len(candidates) - k]
+        above = candidates[candidate_values > kth]
+        tied = candidates[candidate_values == kth][: k - len(above)]
+        candidates = np.sort(np.concatenate((above, tied)))
+    order = np.argsort(-values[candidates], kind="stable")
+    return candidates[order]
 
 
 @dataclass(frozen=True)
@@ -126,14 +167,13 @@ class PairSums:
 
 
 def item_sums(
-    positions: np.ndarray, hoods: ItemNeighbourhoods, residuals: np.ndarray, size: int
+    positions: np.ndarray, hoods: ItemNeighbourhoods, centred: np.ndarray, size: int
 ) -> PairSums:
-    """Neighbourhood sums per position (``positions[j]`` is where entry ``j`` is added up)."""
+    """Neighbourhood sums per position (``positions[j]`` is where neighbour ``j`` is added
+    up); ``centred`` holds each neighbour's centred rating ``z``."""
     weights = hoods.similarities
     return PairSums(
-        weighted_sum=np.bincount(
-            positions, weights=weights * residuals[hoods.entries], minlength=size
-        ),
+        weighted_sum=np.bincount(positions, weights=weights * centred, minlength=size),
         weight_total=np.bincount(positions, weights=np.abs(weights), minlength=size),
         count=np.bincount(positions, minlength=size),
     )
@@ -270,13 +310,12 @@ def neighbour_ratings(
     matrix: RatingMatrix, hoods: ItemNeighbourhoods, start: int, stop: int
 ) -> tuple[NeighbourRating, ...]:
     """The explanation of one item: positions ``start:stop`` of ``hoods`` as results."""
-    entries = hoods.entries[start:stop]
     return tuple(
         NeighbourRating(user, similarity, rating)
         for user, similarity, rating in zip(
-            matrix.users[matrix.user_of_entry[entries]].tolist(),
+            matrix.users[hoods.user_rows[start:stop]].tolist(),
             hoods.similarities[start:stop].tolist(),
-            matrix.ratings[entries].tolist(),
+            hoods.ratings[start:stop].astype(np.float64).tolist(),
             strict=True,
         )
     )

@@ -68,12 +68,12 @@ class RatingArrays:
         the item-major order with people ascending.
         """
         n_users, n_items = len(users), len(items)
-        by_item = _stable_order(item_codes, n_items)
-        user_major = by_item[_stable_order(user_codes[by_item], n_users)]
+        by_item = stable_order(item_codes, n_items)
+        user_major = by_item[stable_order(user_codes[by_item], n_users)]
         user_items = item_codes[user_major].astype(np.int32)
         user_of_entry = user_codes[user_major].astype(np.int32)
         user_ratings = np.asarray(ratings, dtype=np.float32)[user_major]
-        item_major = _stable_order(user_items, n_items)
+        item_major = stable_order(user_items, n_items)
         return cls(
             users=users,
             items=items,
@@ -102,6 +102,32 @@ class RatingArrays:
         )
 
 
+def gather_segments(
+    indptr: np.ndarray, rows: np.ndarray, *values: np.ndarray
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Segments ``rows`` of a compressed layout, concatenated: how long each is, and for each
+    array of ``values`` its entries ``indptr[r]:indptr[r + 1]`` for every ``r`` in order.
+
+    A few segments are copied slice by slice; many are read with one vectorised gather of
+    their positions (``arange`` plus each segment's offset), which avoids a Python loop.
+    """
+    starts = np.asarray(indptr[rows], dtype=np.int64)
+    counts = np.asarray(indptr[np.asarray(rows) + 1], dtype=np.int64) - starts
+    if len(rows) <= 64:
+        gathered = [
+            np.concatenate(
+                [np.zeros(0, dtype=array.dtype)]
+                + [array[a : a + n] for a, n in zip(starts.tolist(), counts.tolist(), strict=True)]
+            )
+            for array in values
+        ]
+        return counts, gathered
+    offsets = np.cumsum(counts) - counts
+    positions = np.arange(int(counts.sum()), dtype=np.int64)
+    positions += np.repeat(starts - offsets, counts)
+    return counts, [np.take(array, positions) for array in values]
+
+
 def _indptr(codes: np.ndarray, size: int) -> np.ndarray:
     """Segment bounds of sorted ``codes``: ``indptr[c]:indptr[c + 1]`` holds code ``c``."""
     indptr = np.zeros(size + 1, dtype=np.int64)
@@ -109,7 +135,7 @@ def _indptr(codes: np.ndarray, size: int) -> np.ndarray:
     return indptr
 
 
-def _stable_order(codes: np.ndarray, size: int) -> np.ndarray:
+def stable_order(codes: np.ndarray, size: int) -> np.ndarray:
     """The permutation sorting ``codes`` (integers in ``0..size-1``), equal codes in order.
 
     Below 65,536 distinct codes they are sorted as 16-bit integers, for which numpy's stable

@@ -13,19 +13,28 @@ import numpy as np
 from recommender.neighbourhood import ItemNeighbourhoods
 
 
-def evidence_scores(hoods: ItemNeighbourhoods, ratings: np.ndarray, n_items: int) -> np.ndarray:
+def evidence_scores(hoods: ItemNeighbourhoods, n_items: int) -> np.ndarray:
     """Per item, the squared similarity of each neighbour who rated it, times their rating.
 
     .. math::  \\mathrm{score}_{ui} = \\sum_{v \\in N(u, i)} s_{uv}^2 \\, r_{vi}
 
-    ``N(u, i)`` are the (at most ``k``) people most alike who rated ``i``; ``ratings`` holds
-    every entry's raw rating. Squaring favours the closest neighbours over a crowd of distant
-    ones; the rating makes a 5 count more than a 2. Chosen on MovieLens latest-small's top-N
+    ``N(u, i)`` are the (at most ``k``) people most alike who rated ``i``. Squaring favours
+    the closest neighbours over a crowd of distant ones; the rating makes a 5 count more than
+    a 2. Chosen on MovieLens latest-small's top-N
     protocol (see ``benchmarks/RESULTS.md``): with Jaccard similarity this beats the plain
     summed similarity (LensKit's implicit scorer) and the rating-weighted sum.
     """
-    weights = hoods.similarities**2 * ratings[hoods.entries]
-    return np.bincount(hoods.item_rows, weights=weights, minlength=n_items)
+    return np.bincount(
+        hoods.item_rows,
+        weights=evidence_weights(hoods.similarities, hoods.ratings),
+        minlength=n_items,
+    )
+
+
+def evidence_weights(similarities: np.ndarray, ratings: np.ndarray) -> np.ndarray:
+    """Each neighbour's share of the evidence, ``s^2 r`` (the square taken in the similarities'
+    own precision, the product in float64, the same in every code path)."""
+    return np.square(similarities).astype(np.float64) * np.asarray(ratings, dtype=np.float64)
 
 
 def confidence(weight_total: float) -> float:

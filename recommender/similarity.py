@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -150,6 +151,53 @@ def jaccard(query: sp.csr_matrix, community: Community) -> np.ndarray:
     return _safe_divide(counts, query_sizes + community_sizes - counts)
 
 
+class CoratedSums(Protocol):
+    """One person ``x`` against everyone ``y``: the sums every measure is made of.
+
+    Arrays over the community's people: ``overlap`` ``|C|``, ``products`` ``sum_C x y``,
+    ``query_energy`` ``sum_C x^2``, ``community_energy`` ``sum_C y^2``; and ``query_size``
+    ``|I_x|``, ``community_sizes`` ``|I_y|``, ``query_norm`` and ``community_norms`` (the
+    norms of the full value vectors, for :func:`cosine`). Gathered over the items the person
+    rated only (see :mod:`recommender.person_query`), so a single person costs time in
+    proportion to those items' ratings, not to the whole community.
+    """
+
+    overlap: np.ndarray
+    products: np.ndarray
+    query_energy: np.ndarray
+    community_energy: np.ndarray
+    query_size: int
+    community_sizes: np.ndarray
+    query_norm: float
+    community_norms: np.ndarray | None
+
+
+def cosine_from_sums(sums: CoratedSums) -> np.ndarray:
+    """:func:`cosine` from the sums: ``sum_C x y / (|x| |y|)``."""
+    if sums.community_norms is None:
+        raise ValueError("the full-vector cosine needs the community's norms")
+    return _safe_divide(sums.products, sums.query_norm * sums.community_norms)
+
+
+def corated_cosine_from_sums(sums: CoratedSums) -> np.ndarray:
+    """:func:`corated_cosine` from the sums: ``sum_C x y / sqrt(sum_C x^2 sum_C y^2)``."""
+    return _safe_divide(sums.products, np.sqrt(sums.query_energy * sums.community_energy))
+
+
+def msd_from_sums(sums: CoratedSums) -> np.ndarray:
+    """:func:`msd` from the sums: ``1 / (1 + (sum_C x^2 + sum_C y^2 - 2 sum_C x y) / |C|)``."""
+    squared_difference = sums.query_energy + sums.community_energy - 2.0 * sums.products
+    np.maximum(squared_difference, 0.0, out=squared_difference)
+    mean_squared_difference = _safe_divide(squared_difference, sums.overlap)
+    return np.where(sums.overlap > 0, 1.0 / (1.0 + mean_squared_difference), 0.0)
+
+
+def jaccard_from_sums(sums: CoratedSums) -> np.ndarray:
+    """:func:`jaccard` from the sums: ``|C| / (|I_x| + |I_y| - |C|)``."""
+    union = sums.query_size + sums.community_sizes - sums.overlap
+    return _safe_divide(sums.overlap, union)
+
+
 @dataclass(frozen=True)
 class Similarity:
     """A registered measure: the function and the values it compares."""
@@ -158,35 +206,57 @@ class Similarity:
     function: SimilarityFunction
     values: Values
     description: str
+    from_sums: Callable[[CoratedSums], np.ndarray]
 
 
 SIMILARITIES: dict[str, Similarity] = {
     entry.name: entry
     for entry in (
-        Similarity("cosine", cosine, "raw", "cosine of raw rating vectors (scikit-learn)"),
+        Similarity(
+            "cosine",
+            cosine,
+            "raw",
+            "cosine of raw rating vectors (scikit-learn)",
+            cosine_from_sums,
+        ),
         Similarity(
             "cosine_centred",
             cosine,
             "mean_centred",
             "cosine of mean-centred rating vectors (adjusted cosine)",
+            cosine_from_sums,
         ),
         Similarity(
-            "pearson", corated_cosine, "mean_centred", "Pearson correlation on co-rated items"
+            "pearson",
+            corated_cosine,
+            "mean_centred",
+            "Pearson correlation on co-rated items",
+            corated_cosine_from_sums,
         ),
         Similarity(
             "pearson_baseline",
             corated_cosine,
             "baseline_residual",
             "Pearson correlation of baseline residuals on co-rated items",
+            corated_cosine_from_sums,
         ),
         Similarity(
             "cosine_binary",
             cosine,
             "binary",
             "cosine of rated/not-rated vectors (implicit feedback)",
+            cosine_from_sums,
         ),
-        Similarity("msd", msd, "raw", "inverse mean squared difference on co-rated items"),
-        Similarity("jaccard", jaccard, "binary", "share of rated items in common"),
+        Similarity(
+            "msd",
+            msd,
+            "raw",
+            "inverse mean squared difference on co-rated items",
+            msd_from_sums,
+        ),
+        Similarity(
+            "jaccard", jaccard, "binary", "share of rated items in common", jaccard_from_sums
+        ),
     )
 }
 
