@@ -64,7 +64,7 @@ def _read(path: Path, arrays: RatingArrays) -> Derived | None:
     try:
         with np.load(path, allow_pickle=False) as stored:
             derived = {name: stored[name] for name in stored.files}
-    except (OSError, ValueError, zipfile.BadZipFile) as error:
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile) as error:
         logger.warning("ignoring the unreadable cache %s (%s); rebuilding it", path, error)
         return None
     n_users, n_items = arrays.shape
