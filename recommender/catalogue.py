@@ -171,12 +171,17 @@ def agreement(
     limit: int,
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """The titles two people agree and disagree on most: co-rated items ordered by the
-    absolute difference of their ratings, at most ``limit`` each (a title rated the same by
-    both never counts as a disagreement)."""
+    absolute difference of their ratings, at most ``limit`` each.
+
+    A title appears in one list only: with few co-rated titles, the closer half (rounded up)
+    is "agree" and the rest "disagree", so four shared titles never show the same one as both.
+    A title rated the same by both never counts as a disagreement.
+    """
     shared = [item for item in my_ratings if item in their_ratings]
     by_difference = sorted(
         shared, key=lambda item: (abs(my_ratings[item] - their_ratings[item]), item)
     )
+    agree_count = min(limit, math.ceil(len(by_difference) / 2))
 
     def describe(item: str) -> dict[str, object]:
         return {
@@ -186,7 +191,8 @@ def agreement(
             "theirs": their_ratings[item],
         }
 
-    agree = [describe(item) for item in by_difference[:limit]]
-    disagreeing = [i for i in reversed(by_difference) if my_ratings[i] != their_ratings[i]]
+    agree = [describe(item) for item in by_difference[:agree_count]]
+    rest = by_difference[agree_count:]
+    disagreeing = [i for i in reversed(rest) if my_ratings[i] != their_ratings[i]]
     disagree = [describe(item) for item in disagreeing[:limit]]
     return agree, disagree

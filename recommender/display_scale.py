@@ -167,14 +167,26 @@ def add_display_fields(
     Every rating a page shows gets a ``*_display`` twin beside the community-scale value it
     keeps: ``my_rating_display``, ``predicted_rating_display``, ``community_mean_display``,
     each neighbour's ``rating_display`` (in ``neighbours`` and ``kindred_ratings``), and
-    ``mine_display`` / ``theirs_display`` in agree/disagree lists. Calling it twice is harmless.
+    ``mine_display`` / ``theirs_display`` in agree/disagree lists, and an item page's
+    ``histogram`` as ``histogram_display`` (``rating``, ``rating_display``, ``count`` rows, lowest
+    first). Calling it twice is harmless.
     """
+    scales = (community_scale, display)
     for field in ("my_rating", "predicted_rating", "community_mean"):
         if field in view:
             view[f"{field}_display"] = to_display(view[field], community_scale, display)
     for group in ("neighbours", "kindred_ratings"):
         for neighbour in view.get(group) or ():
             neighbour["rating_display"] = to_display(neighbour["rating"], community_scale, display)
+    if "histogram" in view:  # community-scale value (as text) -> count, lowest first
+        view["histogram_display"] = [
+            {
+                "rating": float(value),
+                "rating_display": to_display(float(value), *scales),
+                "count": n,
+            }
+            for value, n in view["histogram"].items()
+        ]
     for group in ("agree", "disagree"):
         for entry in view.get(group) or ():
             entry["mine_display"] = to_display(entry["mine"], community_scale, display)
