@@ -2,7 +2,8 @@
 
 The window's native open dialog is replaced by a plain function in the live app's config (a
 test double for the OS dialog) answering a path to a small generated file, or None as a person
-who cancels; the page's script must send the CSRF header and show the same report as an upload.
+who cancels; the page's script must send the CSRF header, preview the chosen file (staged in
+place) and, once the person clicks Import, show the same report as an upload.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ def test_a_personal_file_chosen_in_the_dialog_shows_the_report(
 
     live_server.app.config["NATIVE_FILE_DIALOG"] = answering(export)
     page.get_by_role("button", name="Choose a file…").click()
+    expect(page.locator("[data-preview-facts]")).to_contain_text(str(export))  # read in place
+    assert workspace.my_ratings_map() == {}  # nothing imported before the person says so
+    page.get_by_role("button", name="Import", exact=True).click()
     result = page.locator("[data-import-result]")
     expect(result).to_be_visible()
     expect(result.locator("[data-result-summary]")).to_contain_text(f"{export}: ")
@@ -78,6 +82,8 @@ def test_a_community_file_chosen_in_the_dialog_is_listed(
     form = page.locator("[data-community-form]")
     form.get_by_label("Name (optional)").fill("Film club")
     form.get_by_role("button", name="Choose a file…").click()
+    expect(form.locator("[data-preview-facts]")).to_contain_text(str(table))
+    form.get_by_role("button", name="Import", exact=True).click()
     club = page.locator('li[data-name="Film club"]')
     expect(club).to_contain_text("5 people · 6 titles · 30 ratings")
     assert_clean(recorder)

@@ -1,10 +1,11 @@
 """Communities: the pool of people Kindred draws kindred people from. List them, switch to
 one (remembered for the next start), import a community file, delete one.
 
-Uploads go through the same size limit and temporary-copy handling as the personal import.
-Inside the Kindred window a community file of any size is chosen with the system's dialog and
-read in place (``POST /api/native/open-file``, in `ui.views.import_page`); elsewhere, files
-bigger than the limit are imported with ``python -m recommender``.
+The page imports with the same staged flow as the Import page (`ui.views.import_page`):
+stage, preview and correct, background job with progress and cancel, summary. Staged uploads
+may be up to ``IMPORT_UPLOAD_MAX_BYTES``; inside the Kindred window a file of any size is
+chosen with the system's dialog and read in place. ``POST /api/communities`` (upload and
+import at once, within the app's form limit) is kept for scripts.
 """
 
 from __future__ import annotations
@@ -24,6 +25,22 @@ from ui.context import json_body
 from ui.context import workspace
 
 blueprint = Blueprint("communities", __name__)
+
+#: Uploads to the import staging folder may be this big unless the app's config says otherwise.
+DEFAULT_UPLOAD_MAX_BYTES = 1024**3
+
+
+def upload_max_bytes() -> int:
+    """The largest file the import pages accept as an upload (``IMPORT_UPLOAD_MAX_BYTES``)."""
+    return int(current_app.config.get("IMPORT_UPLOAD_MAX_BYTES") or DEFAULT_UPLOAD_MAX_BYTES)
+
+
+def upload_limit_text() -> str:
+    """The upload limit in words: ``1 GB``, ``16 MB``."""
+    size = upload_max_bytes()
+    if size >= 1024**3:
+        return f"{size / 1024**3:g} GB"
+    return f"{max(size // 1024**2, 1)} MB"
 
 
 def community_name(raw: object) -> str | None:
@@ -57,6 +74,7 @@ def page():
         status=workspace().status(),
         # Inside the window, the system's dialog reads a file of any size in place.
         native_dialog=current_app.config.get("NATIVE_FILE_DIALOG") is not None,
+        upload_limit=upload_limit_text(),
     )
 
 

@@ -38,13 +38,12 @@ from ui.context import workspace
 from ui.errors import NotFoundError
 from ui.errors import error_response
 from ui.views.communities import community_name
+from ui.views.communities import upload_limit_text
+from ui.views.communities import upload_max_bytes
 
 logger = logging.getLogger(__name__)
 
 blueprint = Blueprint("import", __name__)
-
-#: Uploads to the staging folder may be this big unless the app's config says otherwise.
-DEFAULT_UPLOAD_MAX_BYTES = 1024**3
 
 #: pywebview filters offered by the native open dialog, per purpose.
 FILE_TYPES = {
@@ -58,16 +57,13 @@ def has_native_dialog() -> bool:
     return current_app.config.get("NATIVE_FILE_DIALOG") is not None
 
 
-def upload_max_bytes() -> int:
-    return int(current_app.config.get("IMPORT_UPLOAD_MAX_BYTES") or DEFAULT_UPLOAD_MAX_BYTES)
-
-
 def _import_state() -> dict:
     """What the import page shows before a file is chosen (its JSON twin)."""
     return {
         "status": workspace().status(),
         "native_dialog": has_native_dialog(),
         "upload_max_bytes": upload_max_bytes(),
+        "upload_limit": upload_limit_text(),
     }
 
 

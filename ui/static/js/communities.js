@@ -1,14 +1,9 @@
-// Communities: switch, delete (after an inline confirmation) and import (an uploaded file, or
-// inside the window one chosen with the system's dialog and read in place), then show it.
+// Communities: switch, delete (after an inline confirmation) and import a community file with
+// the shared import flow (preview, corrected roles, progress, cancel), then list it.
 "use strict";
 
 (() => {
   const list = document.querySelector("[data-communities]");
-  const form = document.querySelector("[data-community-form]");
-  const progress = form.querySelector("[data-community-progress]");
-  const errorBox = document.querySelector("[data-community-error]");
-  const result = document.querySelector("[data-community-result]");
-  const nativeButton = form.querySelector("[data-native-choose]"); // only inside the window
 
   function nameOf(button) {
     return button.closest("li").dataset.name;
@@ -41,40 +36,22 @@
     }
   });
 
-  /** Run one import request with the form busy; reload to list the new community. */
-  function run(request) {
-    errorBox.hidden = true;
-    result.textContent = "";
-    progress.hidden = false;
-    if (nativeButton) nativeButton.disabled = true;
-    return request()
-      .then((answer) => {
-        if (answer.cancelled) {
-          result.textContent = "No file chosen.";
-          return;
-        }
-        window.location.reload();
-      })
-      .catch((error) => {
-        errorBox.textContent = error.message;
-        errorBox.hidden = false;
-      })
-      .finally(() => {
-        progress.hidden = true;
-        if (nativeButton) nativeButton.disabled = false;
-      });
-  }
-
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    run(() => Kindred.api("POST", "/api/communities", new FormData(form)));
+  // Importing: the shared flow (import_flow.js). A finished import reloads the page so the
+  // list shows the new community; the summary is shown again after the reload.
+  const FINISHED_KEY = "kindred:finished-import";
+  const resultBox = document.querySelector("[data-import-result]");
+  KindredImport.attach(document.querySelector("[data-community-form]"), {
+    defaultKind: "community",
+    onFinished: (job) => {
+      sessionStorage.setItem(FINISHED_KEY, job.id);
+      window.location.reload();
+    },
   });
-
-  if (nativeButton) {
-    nativeButton.addEventListener("click", () => {
-      const name = form.elements.namedItem("name").value.trim();
-      const body = name ? { purpose: "community", name } : { purpose: "community" };
-      run(() => Kindred.api("POST", "/api/native/open-file", body));
-    });
+  const finished = sessionStorage.getItem(FINISHED_KEY);
+  if (finished) {
+    sessionStorage.removeItem(FINISHED_KEY);
+    Kindred.api("GET", `/api/import/jobs/${encodeURIComponent(finished)}`)
+      .then((job) => { if (job.state === "finished") KindredImport.showResult(resultBox, job); })
+      .catch(Kindred.showError);
   }
 })();

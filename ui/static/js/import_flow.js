@@ -1,0 +1,412 @@
+// The import flow shared by the Import and Communities pages: choose a file (file input, drop,
+// or inside the window the system's dialog) → it is staged and previewed → the person checks
+// the detected format and corrects column roles → the import runs in the background with a
+// progress bar, rows per second and Cancel → a summary with the skipped rows (downloadable).
+// Everything reaches the page through textContent / attributes, never innerHTML.
+"use strict";
+
+const KindredImport = (() => {
+  const POLL_MS = 250;
+  const LISTED_SKIPPED = 100;
+  const { el } = Kindred;
+  const number = (value) => Number(value || 0).toLocaleString("en");
+
+  /** Send a file's bytes to the staging endpoint; resolves to the preview. */
+  async function stageUpload(file) {
+    const csrf = document.querySelector('meta[name="csrf-token"]').content;
+    let response;
+    try {
+      response = await fetch(`/api/import/staged?name=${encodeURIComponent(file.name)}`, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "Content-Type": "application/octet-stream", "X-CSRF-Token": csrf },
+        body: file,
+      });
+    } catch (networkError) {
+      throw new Error("Kindred's local server did not answer; is it still running?");
+    }
+    const payload = await response.json().catch(() => null);
+    if (!response.ok) throw new Error((payload && payload.error) || `Kindred refused the file (${response.status}).`);
+    return payload;
+  }
+
+  function describe(preview) {
+    const delimiter = { ",": "comma", ";": "semicolon", "|": "pipe", tab: "tab", whitespace: "spaces" }[preview.delimiter] || preview.delimiter;
+    const facts = [
+      ["File", preview.member ? `${preview.file} (${preview.member} inside)` : preview.file],
+      ["Format", preview.format],
+      ["Encoding", preview.encoding],
+      ["Delimiter", delimiter],
+      ["Header row", preview.header ? "yes" : "no"],
+    ];
+    return el("dl", { class: "facts-list", "data-preview-facts": true },
+      facts.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, value)]));
+  }
+
+  /** One labelled select per column: "Not used" or one of the roles the importer knows. */
+  function roleSelect(column, roles) {
+    const id = `import-role-${column.index}`;
+    const select = el("select", { id, "data-role-select": column.index },
+      el("option", { value: "" }, "Not used"),
+      roles.map((role) => el("option", { value: role.value, selected: column.role === role.value }, role.label)));
+    return el("th", { scope: "col" },
+      el("label", { for: id, class: "role-label" }, el("span", { class: "column-name" }, column.name),
+        el("span", { class: "visually-hidden" }, " role")),
+      select);
+  }
+
+  function previewTable(preview) {
+    return el("div", { class: "scroll-table preview-table" },
+      el("table", {},
+        el("caption", {}, `The first ${preview.rows.length} rows, and what each column holds`),
+        el("thead", {}, el("tr", {}, preview.columns.map((column) => roleSelect(column, preview.roles)))),
+        el("tbody", {}, preview.rows.map((row) => el("tr", {}, row.map((cell) => el("td", {}, cell)))))));
+  }
+
+  /** The roles chosen in the selects, as {role: column}. */
+  function chosenRoles(box) {
+    const columns = {};
+    for (const select of box.querySelectorAll("[data-role-select]")) {
+      if (select.value) columns[select.value] = Number(select.dataset.roleSelect);
+    }
+    return columns;
+  }
+
+  /** One sentence when the chosen roles cannot work for `kind`, else null. */
+  function missingRoles(columns, kind, preview) {
+    const has = (role) => role in columns;
+    if (kind === "community") {
+      const missing = ["user", "item", "rating"].filter((role) => !has(role));
+      return missing.length ? `A community file needs a ${missing.join(", ")} column: choose it in the table.` : null;
+    }
+    if (has("user")) return "Your own ratings have no user column: set it to “Not used”, or import the file as a community.";
+    if (!has("item") && !has("title")) return "Choose the column with the item id or the title.";
+    if (!has("rating") && !preview.list_kind) return "Choose the rating column.";
+    return null;
+  }
+
+  function skippedTable(report) {
+    const listed = report.skipped_list || report.errors.map((row) => ({ line: row.line, reason: row.message }));
+    const shown = listed.slice(0, LISTED_SKIPPED);
+    return el("div", { class: "scroll-table" },
+      el("table", {},
+        el("caption", {}, `Skipped rows (${number(report.skipped_rows)})`),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Line"), el("th", { scope: "col" }, "Reason"))),
+        el("tbody", {}, shown.map((row) => el("tr", {}, el("td", {}, row.line ?? ""), el("td", {}, row.reason))))));
+  }
+
+  /** The skipped rows: the first 100 listed, the count, and the CSV download of the logged ones. */
+  function skippedSection(summary) {
+    const report = summary.report;
+    if (!report.skipped_rows) return "";
+    const listed = (report.skipped_list || report.errors).length;
+    const shown = Math.min(listed, LISTED_SKIPPED);
+    const notes = [];
+    if (shown < report.skipped_rows) notes.push(`The table shows the first ${number(shown)} of ${number(report.skipped_rows)}.`);
+    if (listed < report.skipped_rows) notes.push(`Kindred keeps the first ${number(listed)} in its import log; the download has those.`);
+    return el("div", { class: "skipped" },
+      skippedTable(report),
+      notes.length ? el("p", { class: "muted", "data-skipped-note": true }, notes.join(" ")) : "",
+      summary.import_id ? el("p", {}, el("a", {
+        href: `/api/imports/${summary.import_id}/skipped.csv`, download: "", "data-skipped-download": true,
+      }, "Download the skipped rows (CSV)")) : "");
+  }
+
+  function counts(pairs) {
+    return el("dl", { class: "facts-list", "data-result-counts": true },
+      pairs.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, String(value))]));
+  }
+
+  /** Rows that matched no title of the community, each with a link to search for it. */
+  function unmatchedTable(summary) {
+    const findLink = (row) => (row.title
+      ? el("a", { href: `/catalogue?q=${encodeURIComponent(row.title)}` }, "Find it",
+        el("span", { class: "visually-hidden" }, ` ${row.title}`))
+      : "");
+    const rows = summary.unmatched_rows.map((row) => el("tr", {},
+      el("td", {}, row.line), el("td", {}, row.title || row.id || ""), el("td", {}, row.year || ""),
+      el("td", {}, row.reason), el("td", {}, findLink(row))));
+    return el("div", { class: "scroll-table" }, el("table", {},
+      el("caption", {}, `Not found in ${summary.community} (${number(summary.unmatched_total)})`),
+      el("thead", {}, el("tr", {}, ["Line", "Title", "Year", "Why", "Match it"].map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, rows)));
+  }
+
+  /** What a finished personal import did, with the unmatched rows and a search link each. */
+  function personalResult(summary) {
+    const report = summary.report;
+    const unmatched = summary.unmatched_rows.length ? unmatchedTable(summary) : "";
+    return [
+      el("p", { "data-result-summary": true }, `${report.file}: ${summary.summary}`),
+      counts([
+        ["Format", `${report.format} (${report.encoding})`],
+        ["Rows read", number(report.rows_read)],
+        ["New ratings", number(summary.added)],
+        ["Changed ratings", number(summary.changed)],
+        ["Unchanged", number(summary.unchanged)],
+        ["Kept from Kindred", number(summary.kept_from_app)],
+        ["Duplicates", number(report.duplicates)],
+        ["Skipped rows", number(report.skipped_rows)],
+        ["Matched", number(summary.matched)],
+        ["Not found in the community", number(summary.unmatched_total)],
+        ["Your ratings now", number(summary.my_ratings)],
+      ]),
+      el("p", {}, el("a", { href: "/recommendations" }, "See your recommendations →"), " · ", el("a", { href: "/ratings" }, "My ratings")),
+      el("div", { "data-result-skipped": true }, skippedSection(summary)),
+      el("div", { "data-result-unmatched": true }, unmatched),
+    ];
+  }
+
+  /** What a finished community import stored. */
+  function communityResult(answer) {
+    const report = answer.report;
+    return [
+      el("p", { "data-result-summary": true }, `${report.file}: ${answer.summary}`),
+      counts([
+        ["Stored as", answer.name],
+        ["Format", `${report.format} (${report.encoding})`],
+        ["Rows read", number(report.rows_read)],
+        ["Ratings", number(answer.stored.ratings)],
+        ["People", number(answer.stored.users)],
+        ["Titles", number(answer.stored.items)],
+        ["Duplicates", number(report.duplicates)],
+        ["Skipped rows", number(report.skipped_rows)],
+      ]),
+      el("p", {}, el("a", { href: "/communities" }, "Use it on the Communities page →")),
+      el("div", { "data-result-skipped": true }, skippedSection(answer)),
+    ];
+  }
+
+  /** Fill `section` with a finished job's summary, and move focus to its heading. */
+  function showResult(section, job) {
+    const body = job.kind === "community" ? communityResult(job.result) : personalResult(job.result);
+    section.replaceChildren(el("h2", { tabindex: "-1" }, "Imported"), ...body);
+    section.hidden = false;
+    section.querySelector("h2").focus();
+  }
+
+  function progressText(job) {
+    const parts = [`${number(job.rows_read)} rows read`];
+    if (job.rows_per_second) parts.push(`${number(job.rows_per_second)} rows/s`);
+    parts.push(`${job.elapsed.toFixed(1)} s`);
+    return `${job.stage}: ${parts.join(" · ")}`;
+  }
+
+  /**
+   * Wire the flow inside `root`. `options.defaultKind` is the page's kind ("personal" or
+   * "community"); `options.onFinished(job)` runs after a finished import (default: show it).
+   */
+  function attach(root, options = {}) {
+    const q = (selector) => root.querySelector(selector);
+    const input = q("[data-file-input]");
+    const zone = q("[data-drop-zone]");
+    const chosen = q("[data-chosen-file]");
+    const previewBox = q("[data-preview]");
+    const importButton = q("[data-import-button]");
+    const cancelButton = q("[data-cancel-button]");
+    const progressBox = q("[data-progress-box]");
+    const bar = q("[data-import-progress]");
+    const progressLine = q("[data-progress-text]");
+    const state = q("[data-import-state]");
+    const errorBox = q("[data-import-error]");
+    const nameField = q("[data-name-field]");
+    const nativeButton = q("[data-native-choose]");
+    const result = options.result || document.querySelector("[data-import-result]");
+    let staging = null; // the promise of the current preview
+    let preview = null;
+    let stagingError = null;
+    let job = null;
+
+    function showError(message) {
+      errorBox.textContent = message;
+      errorBox.hidden = !message;
+    }
+
+    function kind() {
+      const checked = previewBox.querySelector("input[name=import-kind]:checked");
+      return checked ? checked.value : options.defaultKind || "personal";
+    }
+
+    function showKind() {
+      if (nameField) nameField.hidden = kind() !== "community";
+    }
+
+    function renderPreview(found) {
+      const kinds = [["personal", "My own ratings (one person)"], ["community", "A community (many people's ratings)"]];
+      const warnings = found.warnings.length
+        ? el("ul", { class: "preview-warnings", "data-preview-warnings": true }, found.warnings.map((w) => el("li", {}, w)))
+        : "";
+      previewBox.replaceChildren(
+        el("h2", { tabindex: "-1" }, "Check what Kindred found"),
+        describe(found),
+        warnings,
+        el("fieldset", { class: "kind-choice" }, el("legend", {}, "This file holds"),
+          kinds.map(([value, label]) => el("label", {},
+            el("input", { type: "radio", name: "import-kind", value, checked: found.kind === value }), ` ${label}`))),
+        el("p", { class: "muted" }, "Each column's role was detected; change it in the table if it is wrong."),
+        previewTable(found),
+        el("p", { class: "error-message", role: "alert", hidden: true, "data-roles-error": true }));
+      previewBox.hidden = false;
+      showKind();
+      previewBox.querySelector("h2").focus();
+    }
+
+    function rolesError(message) {
+      const box = previewBox.querySelector("[data-roles-error]");
+      if (!box) return;
+      box.textContent = message || "";
+      box.hidden = !message;
+    }
+
+    previewBox.addEventListener("change", (event) => {
+      const select = event.target.closest("[data-role-select]");
+      if (select && select.value) {
+        // One column per role: the column that had this role gives it up.
+        for (const other of previewBox.querySelectorAll("[data-role-select]")) {
+          if (other !== select && other.value === select.value) other.value = "";
+        }
+      }
+      if (event.target.name === "import-kind") showKind();
+      rolesError(null);
+    });
+
+    function reset(message) {
+      preview = null;
+      staging = null;
+      previewBox.hidden = true;
+      previewBox.replaceChildren();
+      input.value = "";
+      if (chosen) chosen.textContent = options.chooseHint || "";
+      state.textContent = message || "";
+    }
+
+    function stage(request, label) {
+      showError(null);
+      if (result) result.hidden = true;
+      previewBox.hidden = true;
+      preview = null;
+      stagingError = null;
+      state.textContent = `Reading ${label}…`;
+      staging = request()
+        .then((found) => {
+          if (found.cancelled) {
+            state.textContent = "No file chosen.";
+            return null;
+          }
+          preview = found;
+          state.textContent = `${found.file}: ready to import.`;
+          renderPreview(found);
+          return found;
+        })
+        .catch((error) => {
+          stagingError = error.message;
+          state.textContent = "";
+          showError(error.message);
+          return null;
+        });
+      return staging;
+    }
+
+    function stageChosen(files) {
+      if (!files.length) return;
+      if (chosen) chosen.textContent = files[0].name;
+      stage(() => stageUpload(files[0]), files[0].name);
+    }
+
+    input.addEventListener("change", () => stageChosen(input.files));
+    if (zone) {
+      for (const name of ["dragenter", "dragover"]) {
+        zone.addEventListener(name, (event) => { event.preventDefault(); zone.classList.add("dragging"); });
+      }
+      for (const name of ["dragleave", "drop"]) zone.addEventListener(name, () => zone.classList.remove("dragging"));
+      zone.addEventListener("drop", (event) => {
+        event.preventDefault();
+        stageChosen(event.dataTransfer.files);
+      });
+    }
+    if (nativeButton) {
+      nativeButton.addEventListener("click", () => {
+        stage(() => Kindred.api("POST", "/api/native/open-file", { purpose: options.defaultKind || "personal" }), "the file");
+      });
+    }
+
+    function busy(running) {
+      importButton.disabled = running;
+      input.disabled = running;
+      if (nativeButton) nativeButton.disabled = running;
+      cancelButton.hidden = !running;
+      progressBox.hidden = !running;
+    }
+
+    function showProgress(snapshot) {
+      if (snapshot.bytes_total) {
+        bar.max = snapshot.bytes_total;
+        bar.value = snapshot.bytes_read;
+      } else {
+        bar.removeAttribute("value"); // indeterminate until the first chunk is read
+      }
+      progressLine.textContent = progressText(snapshot);
+    }
+
+    async function poll(id) {
+      for (;;) {
+        const snapshot = await Kindred.api("GET", `/api/import/jobs/${id}`);
+        showProgress(snapshot);
+        if (snapshot.state !== "running") return snapshot;
+        await new Promise((resolve) => { setTimeout(resolve, POLL_MS); });
+      }
+    }
+
+    async function start() {
+      if (staging) await staging;
+      if (!preview) {
+        showError(stagingError || "Choose a ratings file first.");
+        return;
+      }
+      const columns = chosenRoles(previewBox);
+      const problem = missingRoles(columns, kind(), preview);
+      if (problem) {
+        rolesError(problem);
+        return;
+      }
+      const body = { staged_id: preview.staged_id, kind: kind(), columns };
+      const name = nameField && !nameField.hidden ? nameField.querySelector("input").value.trim() : "";
+      if (name) body.name = name;
+      showError(null);
+      busy(true);
+      state.textContent = "Importing…";
+      try {
+        job = await Kindred.api("POST", "/api/import/jobs", body);
+        showProgress(job);
+        const finished = await poll(job.id);
+        if (finished.state === "finished") {
+          reset("Done.");
+          if (options.onFinished) options.onFinished(finished);
+          else showResult(result, finished);
+          await Kindred.refreshStatus();
+        } else {
+          reset("");
+          showError(finished.message);
+        }
+      } catch (error) {
+        state.textContent = "";
+        if (job === null) rolesError(error.message); else showError(error.message);
+      } finally {
+        job = null;
+        busy(false);
+      }
+    }
+
+    importButton.addEventListener("click", () => { start(); });
+    cancelButton.addEventListener("click", () => {
+      if (!job) return;
+      cancelButton.disabled = true;
+      Kindred.api("POST", `/api/import/jobs/${job.id}/cancel`)
+        .then(showProgress)
+        .catch((error) => showError(error.message))
+        .finally(() => { cancelButton.disabled = false; });
+    });
+  }
+
+  return { attach, showResult };
+})();
