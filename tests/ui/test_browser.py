@@ -453,9 +453,39 @@ def test_a_refused_change_shows_the_servers_sentence(
     live_server.app.config["CSRF_TOKEN"] = "a-new-launch"  # as if the server had restarted
     page.locator(".item-row").first.locator('label[title="3 stars"]').click()
     toast = page.locator("[data-toast]")
-    expect(toast).to_have_text("This change was refused: it did not come from a Kindred page.")
+    expect(toast.locator("[data-toast-message]")).to_have_text(
+        "This change was refused: it did not come from a Kindred page."
+    )
     expect(toast).to_have_class(re.compile(r"\berror\b"))
     assert workspace.my_ratings_map() == {}
+    page.wait_for_timeout(3500)  # longer than an ordinary message stays
+    expect(toast).to_be_visible()  # an error stays until it is dismissed
+    toast.get_by_role("button", name="Dismiss").click()
+    expect(toast).to_be_hidden()
     # The browser logs the refused request itself; nothing else may fail.
     assert all("403" in error for error in recorder.console_errors), recorder.console_errors
     assert recorder.foreign_requests() == [] and recorder.page_errors == []
+
+
+def test_a_stopped_server_is_explained_in_the_page(workspace: Workspace, tab) -> None:
+    """The person's view when Kindred's server goes away under an open page: every failed
+    action says so in one sentence, and nothing pretends to have worked."""
+    page, recorder = tab
+    for item in workspace.catalogue(genre="Comedy", per_page=5)["items"]:
+        workspace.rate(item["item"], 4.0)
+    servers = serve(workspace)
+    server = next(servers)
+    page.goto(server.url(f"/recommendations?token={server.token}"))
+    card = page.locator("[data-recommendations] > li").first
+    expect(card).to_be_visible()
+    next(servers, None)  # stops the server
+    card.locator('label[title="2 stars"]').click()
+    toast = page.locator("[data-toast]")
+    expect(toast.locator("[data-toast-message]")).to_have_text(
+        "Kindred's local server did not answer; is it still running?"
+    )
+    expect(toast).to_have_class(re.compile(r"\berror\b"))
+    expect(card.locator("input:checked")).to_have_count(0)  # the rating did not happen
+    assert workspace.my_ratings_map().keys().isdisjoint({card.get_attribute("data-item")})
+    screenshot(page, "09-server-stopped")
+    assert recorder.page_errors == [] and recorder.foreign_requests() == []

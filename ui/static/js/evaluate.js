@@ -161,12 +161,21 @@
     }
   }
 
+  /** Polling failed (the server stopped, say): say so in the page, where the progress was. */
+  function lostContact(error) {
+    errorBox.textContent = `${error.message} The evaluation's progress cannot be shown.`;
+    errorBox.hidden = false;
+    cancelButton.hidden = true;
+    startButton.disabled = false;
+    Kindred.showError(error);
+  }
+
   async function poll() {
     clearTimeout(pollTimer);
     const evaluation = await Kindred.api("GET", "/api/evaluate");
     show(evaluation);
     if (evaluation.state === "running") {
-      pollTimer = setTimeout(() => poll().catch(Kindred.showError), POLL_MS);
+      pollTimer = setTimeout(() => poll().catch(lostContact), POLL_MS);
     }
   }
 
@@ -191,5 +200,5 @@
       .catch(Kindred.showError);
   });
 
-  poll().catch(Kindred.showError);
+  poll().catch(lostContact);
 })();

@@ -104,7 +104,9 @@ const Kindred = (() => {
     const mine = item.my_rating_display;
     const chosen = mine === null || mine === undefined ? null : nearestStep(mine, display);
     const classes = ["stars", step >= 1 ? "whole" : "", step >= 1 && positions > 5 ? "many" : ""];
-    const fieldset = el("fieldset", { class: classes.join(" ").trim(), "data-rate-item": item.item },
+    const fieldset = el("fieldset", {
+      class: classes.join(" ").trim(), "data-rate-item": item.item, "data-saved": mine ?? "",
+    },
       el("legend", { class: "visually-hidden" }, `Your rating for ${item.title}`));
     for (let index = 1; index <= positions; index += 1) {
       const value = index * step;
@@ -136,18 +138,21 @@ const Kindred = (() => {
   }
 
   let toastTimer = null;
-  /** Show a short message at the bottom; with `action`, a button (e.g. Undo) runs `onAction`. */
+  /** Show a short message at the bottom; with `action`, a button (e.g. Undo) runs `onAction`.
+   * An error stays until the person dismisses it (or the next message replaces it): a failure
+   * must not vanish before it is read. */
   function toast(message, { action = null, onAction = null, error = false } = {}) {
     const box = document.querySelector("[data-toast]");
     const button = box.querySelector("[data-toast-action]");
+    const label = action || (error ? "Dismiss" : null);
     box.querySelector("[data-toast-message]").textContent = message;
     box.classList.toggle("error", error);
-    button.hidden = !action;
-    button.textContent = action || "";
-    button.onclick = action ? () => { box.hidden = true; onAction(); } : null;
+    button.hidden = !label;
+    button.textContent = label || "";
+    button.onclick = label ? () => { box.hidden = true; if (onAction) onAction(); } : null;
     box.hidden = false;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { box.hidden = true; }, action ? 8000 : 3000);
+    if (!error) toastTimer = setTimeout(() => { box.hidden = true; }, action ? 8000 : 3000);
   }
 
   function showError(error) {
@@ -181,7 +186,14 @@ const Kindred = (() => {
       }
       fieldset.querySelector("[data-clear-rating]").hidden = chosen === null;
       fieldset.querySelector("[data-rating-value]").textContent = chosen === null ? "" : String(rating);
+      fieldset.dataset.saved = chosen === null ? "" : String(rating);
     }
+  }
+
+  /** The rating last saved for `item` (display scale), as its controls remember it. */
+  function savedRating(item) {
+    const [fieldset] = controlsFor(item);
+    return !fieldset || fieldset.dataset.saved === "" ? null : Number(fieldset.dataset.saved);
   }
 
   /** Save a rating: a control's value on the display scale, or with `{ onDisplayScale: false }`
@@ -226,7 +238,10 @@ const Kindred = (() => {
       fieldset.classList.add("saving");
       rate(item, Number(radio.value))
         .then((updated) => toast(`Saved: ${updated.title}, ${ratingWords(updated.my_rating_display)}.`))
-        .catch((error) => { showError(error); })
+        .catch((error) => {
+          showRatingIn(item, savedRating(item)); // the stars show what is stored, not the failed try
+          showError(error);
+        })
         .finally(() => fieldset.classList.remove("saving"));
     }, SAVE_DELAY_MS));
   });
