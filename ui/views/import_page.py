@@ -20,6 +20,7 @@ The flow the page's script follows, each step a JSON endpoint:
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from pathlib import Path
 
@@ -147,7 +148,7 @@ def skipped_rows_csv(log_id: int):
     report = workspace().skipped_rows_report(log_id)
     if report is None:
         raise NotFoundError("There is no such import in the log.")
-    filename = "".join(ch for ch in report["file"] if ch.isalnum() or ch in "-._") or "skipped.csv"
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", report["file"])  # safe in a quoted header
     return Response(
         report["csv"],
         mimetype="text/csv",
