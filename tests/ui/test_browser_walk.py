@@ -133,4 +133,12 @@ def test_rating_on_a_1_to_10_display_stores_the_community_rating_and_the_origina
     shown = page.locator(f'[data-ratings] > li[data-item="{item}"] [data-rating-value]')
     expect(shown).to_have_text("9")
     screenshot(page, "walk-ratings-out-of-10")
+
+    page.goto(live_server.url("/recommendations"))
+    page.locator("[data-recommendations] > li .title a").first.click()
+    kindred = page.get_by_role("table").filter(has_text="Titles in common")
+    expect(kindred.locator("caption")).to_contain_text("Similarity runs from −1")
+    expect(kindred.locator("tbody tr").first).to_contain_text("/10")
+    expect(page.locator("table.histogram tbody tr").first).to_contain_text("10.0/10")
+    screenshot(page, "walk-title-page-out-of-10")
     assert_clean(recorder)
