@@ -263,6 +263,12 @@ class ImportRunner:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def current(self) -> ImportJob | None:
+        """The job running now, if any (a page opened during an import follows it)."""
+        if not self.running():
+            return None
+        return next((job for job in self._jobs.values() if job.state == "running"), None)
+
     def job(self, job_id: str) -> ImportJob | None:
         return self._jobs.get(job_id)
 

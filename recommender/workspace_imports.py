@@ -134,6 +134,11 @@ class ImportFlow:
         job.cancel()
         return job.snapshot()
 
+    def running_import(self) -> dict[str, Any] | None:
+        """The snapshot of the import running now; None when none is."""
+        job = self._import_runner.current()
+        return None if job is None else job.snapshot()
+
     def wait_for_import(self, timeout: float | None = None) -> bool:
         """Block until the running import ends (for tests and the CLI); True if it has."""
         return self._import_runner.wait(timeout)

@@ -109,8 +109,10 @@ def test_a_job_reports_progress_then_its_answer() -> None:
 
     runner = ImportRunner()
     job = ImportJob("community", "club.csv", importer)
+    assert runner.current() is None
     first = runner.start(job)
     assert first["state"] == "running" and first["kind"] == "community"
+    assert runner.current() is job
     with pytest.raises(KindredError, match="already running"):
         runner.start(ImportJob("personal", "other.csv", importer))
     release.set()
@@ -196,8 +198,10 @@ def test_a_cancelled_import_changes_nothing(workspace: Workspace, tmp_path: Path
         return original(*args, cancel=cancel, **kwargs)
 
     workspace.import_community = slow_import  # type: ignore[method-assign]
+    assert workspace.running_import() is None
     job = workspace.start_import(staged["staged_id"])
     assert started.wait(5)
+    assert workspace.running_import()["id"] == job["id"]
     assert workspace.cancel_import(job["id"])["stage"] == "Cancelling"
     assert workspace.wait_for_import(30)
     snapshot = workspace.import_job(job["id"])

@@ -138,6 +138,8 @@ def test_a_big_community_import_shows_progress_and_cancels_cleanly(
         expect(progress_line).to_contain_text("rows/s")
         expect(form.locator("progress[data-import-progress]")).to_be_visible()
         screenshot(page, "11-import-progress-dark-800")
+        page.reload()  # a page opened during an import follows it
+        expect(progress_line).to_contain_text("rows/s")
         form.get_by_role("button", name="Cancel").click()
         expect(form.get_by_role("alert")).to_have_text(
             "The import was cancelled; nothing was changed.", timeout=30_000

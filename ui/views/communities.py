@@ -75,6 +75,7 @@ def page():
         # Inside the window, the system's dialog reads a file of any size in place.
         native_dialog=current_app.config.get("NATIVE_FILE_DIALOG") is not None,
         upload_limit=upload_limit_text(),
+        running_import=workspace().running_import(),
     )
 
 

@@ -65,6 +65,7 @@ def _import_state() -> dict:
         "native_dialog": has_native_dialog(),
         "upload_max_bytes": upload_max_bytes(),
         "upload_limit": upload_limit_text(),
+        "running_import": workspace().running_import(),
     }
 
 

@@ -357,6 +357,31 @@ const KindredImport = (() => {
       }
     }
 
+    /** Watch import `id` to its end: progress while it runs, then its summary or its sentence. */
+    async function follow(id) {
+      busy(true);
+      state.textContent = "Importing…";
+      job = { id };
+      try {
+        const finished = await poll(id);
+        if (finished.state === "finished") {
+          reset("Done.");
+          if (options.onFinished) options.onFinished(finished);
+          else showResult(result, finished);
+          await Kindred.refreshStatus();
+        } else {
+          reset("");
+          showError(finished.message);
+        }
+      } catch (error) {
+        state.textContent = "";
+        showError(error.message);
+      } finally {
+        job = null;
+        busy(false);
+      }
+    }
+
     async function start() {
       if (staging) await staging;
       if (!preview) {
@@ -373,31 +398,19 @@ const KindredImport = (() => {
       const name = nameField && !nameField.hidden ? nameField.querySelector("input").value.trim() : "";
       if (name) body.name = name;
       showError(null);
-      busy(true);
-      state.textContent = "Importing…";
+      let started;
       try {
-        job = await Kindred.api("POST", "/api/import/jobs", body);
-        showProgress(job);
-        const finished = await poll(job.id);
-        if (finished.state === "finished") {
-          reset("Done.");
-          if (options.onFinished) options.onFinished(finished);
-          else showResult(result, finished);
-          await Kindred.refreshStatus();
-        } else {
-          reset("");
-          showError(finished.message);
-        }
+        started = await Kindred.api("POST", "/api/import/jobs", body);
       } catch (error) {
-        state.textContent = "";
-        if (job === null) rolesError(error.message); else showError(error.message);
-      } finally {
-        job = null;
-        busy(false);
+        rolesError(error.message); // refused before starting: the roles, the kind or the name
+        return;
       }
+      showProgress(started);
+      await follow(started.id);
     }
 
     importButton.addEventListener("click", () => { start(); });
+    if (root.dataset.runningJob) follow(root.dataset.runningJob); // an import started before a reload
     cancelButton.addEventListener("click", () => {
       if (!job) return;
       cancelButton.disabled = true;
