@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
+
+from recommender.rating_arrays import RatingArrays
 
 
 @dataclass(frozen=True)
@@ -16,7 +19,9 @@ class Community:
     name:
         How the community is shown and stored ("Demo films", "ml-latest-small").
     ratings:
-        DataFrame with columns ``user``, ``item``, ``rating``; ids are strings.
+        DataFrame with columns ``user``, ``item``, ``rating``; ids are strings. A stored
+        community (:class:`recommender.storage.arrays.StoredCommunity`) decodes it only when
+        something asks for it; pages and the engine read :meth:`rating_arrays` instead.
     items:
         DataFrame indexed by ``item`` (string id) with at least ``title``, ``year`` (nullable
         integer) and ``genres`` (a ``|``-separated string, possibly empty).
@@ -52,3 +57,15 @@ class Community:
         if item in self.items.index:
             return str(self.items.at[item, "title"])
         return str(item)
+
+    def rating_arrays(self) -> RatingArrays:
+        """The ratings grouped by person and by item (:class:`RatingArrays`), built once.
+
+        An in-memory community builds them from ``ratings`` on first use (two counting
+        sorts); a stored one gives its memory-mapped files.
+        """
+        return self._rating_arrays
+
+    @cached_property
+    def _rating_arrays(self) -> RatingArrays:
+        return RatingArrays.from_frame(self.ratings)

@@ -55,6 +55,8 @@ logger = logging.getLogger(__name__)
 COMMUNITIES_DIR = "communities"
 TEMPORARY_PREFIX = ".tmp-"
 TRASH_PREFIX = ".trash-"
+#: Inside a community's folder: what the engine derives from its ratings (see RatingArrays).
+CACHE_DIR = "cache"
 DEMO_NAMES = ("demo", "Demo films")
 FOLDER_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*-[0-9a-f]{8}$")
 MAX_NAME_LENGTH = 80
@@ -94,6 +96,23 @@ class CommunityStore:
 
     def open_arrays(self, name: str) -> CommunityArrays:
         """The stored community's arrays (memory-mapped); KindredError when it is not stored."""
+        return read_arrays(self._stored_folder(name))
+
+    def open(self, name: str) -> Community:
+        """The stored community, ready to use: arrays memory-mapped, catalogue read, and not
+        one rating decoded (see :class:`~recommender.storage.arrays.StoredCommunity`).
+
+        What the engine derives from the ratings is cached in the folder's ``cache/``.
+        """
+        started = time.monotonic()
+        folder = self._stored_folder(name)
+        community = read_arrays(folder).to_community(name, cache_dir=folder / CACHE_DIR)
+        logger.info("opened %s in %.3f s", name, time.monotonic() - started)
+        return community
+
+    def _stored_folder(self, name: str) -> Path:
+        """The folder holding the community ``name``; KindredError when it is not stored,
+        DataDirError when its files are missing."""
         record = self.store.community(name)
         if record is None:
             raise KindredError(f"There is no stored community named '{name}'.")
@@ -103,15 +122,7 @@ class CommunityStore:
                 f"The files of the community '{name}' are missing from {self.folder}; "
                 "import it again."
             )
-        return read_arrays(folder)
-
-    def open(self, name: str) -> Community:
-        """The stored community as the engine's ``Community``."""
-        started = time.monotonic()
-        record = self.store.community(name)
-        community = self.open_arrays(name).to_community(record["name"] if record else name)
-        logger.info("opened %s in %.2f s", name, time.monotonic() - started)
-        return community
+        return folder
 
     def _folder_of(self, record: dict[str, Any]) -> Path | None:
         folder = record.get("folder")

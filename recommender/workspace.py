@@ -18,17 +18,21 @@ from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from recommender.catalogue import SORTS
 from recommender.catalogue import agreement
 from recommender.catalogue import all_genres
-from recommender.catalogue import item_statistics
 from recommender.catalogue import item_view
 from recommender.catalogue import kindred_view
 from recommender.catalogue import search_catalogue
 from recommender.community import Community
+from recommender.community_ratings import Slices
+from recommender.community_ratings import item_ratings as ratings_of_item
+from recommender.community_ratings import item_slices
+from recommender.community_ratings import item_statistics
+from recommender.community_ratings import member_ratings
+from recommender.community_ratings import member_slices
 from recommender.community_store import CommunityStore
 from recommender.errors import KindredError
 from recommender.importing import ColumnRoles
@@ -106,11 +110,12 @@ class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
 
     # ----------------------------------------------------------------- model and statistics
     def model(self) -> UserKNN:
-        """The model fitted on the community; fitted on first use, then reused."""
+        """The model fitted on the community's rating arrays (a stored community's memory-mapped
+        files, its derived arrays cached beside them); fitted on first use, then reused."""
         with self._model_lock:
             if self._model is None:
                 logger.info("fitting %s on %s", self._unfitted_model, self.community.name)
-                self._model = self._unfitted_model.fit(self.community.ratings)
+                self._model = self._unfitted_model.fit(self.community.rating_arrays())
             return self._model
 
     def warm_up(self) -> None:
@@ -121,39 +126,24 @@ class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
 
     @cached_property
     def statistics(self) -> pd.DataFrame:
-        """Per-item count, mean and title, computed once per community."""
+        """Per-item count, mean and title, computed once per community (from its arrays)."""
         return item_statistics(self.community)
 
     @cached_property
-    def _rows_by_user(self) -> dict[str, np.ndarray]:
-        """Where each community member's ratings are (row positions, one groupby, cached).
-
-        Only positions are kept: a member's ratings are read when a page needs them, instead of
-        holding every rating of a large community again as Python dicts.
-        """
-        indices = self.community.ratings.groupby("user", sort=False).indices
-        return {str(user): rows for user, rows in indices.items()}
+    def _rows_by_user(self) -> Slices:
+        """Where each community member's ratings are in the layout by person: ``user in`` it
+        and ``len(self._rows_by_user[user])`` need no pass over the ratings."""
+        return member_slices(self.community.rating_arrays())
 
     @cached_property
-    def _rows_by_item(self) -> dict[str, np.ndarray]:
-        """Where each item's ratings are (row positions), so an item page reads only those."""
-        indices = self.community.ratings.groupby("item", sort=False).indices
-        return {str(item): rows for item, rows in indices.items()}
+    def _rows_by_item(self) -> Slices:
+        """Where each item's ratings are in the layout by item."""
+        return item_slices(self.community.rating_arrays())
 
     def _ratings_of(self, users: list[str]) -> list[dict[str, float]]:
-        """Each member's ratings (item → rating), read in one pass over their rows; empty for
-        someone not in the community."""
-        no_rows = np.empty(0, dtype=np.intp)
-        row_sets = [self._rows_by_user.get(user, no_rows) for user in users]
-        rows = np.concatenate([no_rows, *row_sets])
-        items = self.community.ratings["item"].iloc[rows].tolist()
-        values = self.community.ratings["rating"].iloc[rows].astype(float).tolist()
-        per_user, start = [], 0
-        for user_rows in row_sets:
-            end = start + len(user_rows)
-            per_user.append(dict(zip(items[start:end], values[start:end], strict=True)))
-            start = end
-        return per_user
+        """Each member's ratings (item → rating), read from their slices of the arrays; empty
+        for someone not in the community."""
+        return member_ratings(self.community.rating_arrays(), users)
 
     # ----------------------------------------------------------------- the person's data
     def my_ratings_map(self) -> dict[str, float]:
@@ -280,8 +270,7 @@ class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
         item = self._known_item(item)
         my_ratings = self.my_ratings_map()
         view = item_view(item, self.statistics, my_ratings)
-        rows = self._rows_by_item.get(item, np.empty(0, dtype=np.intp))
-        item_ratings = self.community.ratings.iloc[rows]
+        item_ratings = ratings_of_item(self.community.rating_arrays(), item)
         histogram = item_ratings["rating"].value_counts().sort_index()
         view["histogram"] = {format(float(r), "g"): int(n) for r, n in histogram.items()}
         rating_by_user = dict(

@@ -12,6 +12,8 @@ Folder layout (``FORMAT_VERSION`` 1)::
     user_ids.npy         <U [users]          user code -> the community's user id (sorted)
     item_ids.npy         <U [items]          item code -> item id (sorted)
     items.parquet        the item metadata (item, title, year, genres, outside ids)
+    cache/               what the engine derives from the ratings (means, biases), keyed
+                         by the content hash; not part of the hash, not backed up
 
 float32 holds every rating scale Kindred reads exactly (halves and whole numbers). Vocabularies
 are fixed-width Unicode arrays, so they load without pickle and map like the rest.
@@ -24,9 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +46,8 @@ from recommender.errors import DataDirError
 from recommender.errors import KindredError
 from recommender.rating_arrays import RatingArrays
 from recommender.storage.files import fsync_directory
+
+logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -75,53 +82,93 @@ class CommunityArrays:
         return RatingArrays(
             users=pd.Index(self.arrays["user_ids"].tolist(), dtype=object),
             items=pd.Index(self.arrays["item_ids"].tolist(), dtype=object),
-            user_indptr=self.arrays["user_indptr"],
-            user_items=self.arrays["user_items"],
-            user_ratings=self.arrays["user_ratings"],
-            item_indptr=self.arrays["item_indptr"],
-            item_users=self.arrays["item_users"],
-            item_ratings=self.arrays["item_ratings"],
+            # Plain ndarray views of the maps (no copy): slicing a numpy.memmap costs
+            # microseconds of Python per slice, which adds up over thousands of slices a query.
+            user_indptr=np.asarray(self.arrays["user_indptr"]),
+            user_items=np.asarray(self.arrays["user_items"]),
+            user_ratings=np.asarray(self.arrays["user_ratings"]),
+            item_indptr=np.asarray(self.arrays["item_indptr"]),
+            item_users=np.asarray(self.arrays["item_users"]),
+            item_ratings=np.asarray(self.arrays["item_ratings"]),
             cache_dir=cache_dir,
             content_hash=self.manifest.get("content_hash"),
         )
 
-    def to_community(self, name: str | None = None) -> Community:
-        """The ``Community`` the engine fits: a ratings DataFrame with text ids.
+    def to_community(self, name: str | None = None, cache_dir: Path | None = None) -> Community:
+        """The ``Community`` the app uses: counts, catalogue and scale at once; the ratings as
+        these arrays (``rating_arrays(cache_dir)``), decoded into a DataFrame only on demand."""
+        return StoredCommunity(name or self.manifest["name"], self, cache_dir)
+
+    def decoded_ratings(self) -> pd.DataFrame:
+        """Every rating as a DataFrame ``user, item, rating`` with text ids.
 
         The rows follow the CSR by user; ids are decoded through Arrow dictionaries, so the
-        text of each id is built once, in C++.
+        text of each id is built once, in C++. At 32 million ratings this takes tens of seconds
+        and gigabytes: only evaluation and exports need it.
         """
         indptr = self.arrays["user_indptr"]
         users = self.arrays["user_ids"]
         user_codes = np.repeat(np.arange(len(users), dtype=np.int32), np.diff(indptr))
-        ratings = pd.DataFrame(
+        return pd.DataFrame(
             {
                 "user": _decoded(user_codes, users),
                 "item": _decoded(np.asarray(self.arrays["user_items"]), self.arrays["item_ids"]),
                 "rating": np.asarray(self.arrays["user_ratings"], dtype=np.float64),
             }
         )
-        low, high = self.manifest["scale"]
-        return StoredCommunity(
-            name=name or self.manifest["name"],
-            ratings=ratings,
-            items=self.items,
-            scale=(float(low), float(high)),
-            user_count=len(users),
-        )
 
 
-@dataclass(frozen=True)
 class StoredCommunity(Community):
-    """A community opened from its arrays: the number of people is known from them, so the
-    header does not count 32 million ids again on every page."""
+    """A community opened from its stored arrays, without decoding a single rating.
 
-    user_count: int = 0
+    ``rating_arrays()`` is the memory-mapped files themselves (with ``cache_dir`` for what the
+    engine derives), counts come from the manifest, and ``ratings`` (the DataFrame) is decoded
+    the first time something reads it, then kept. Equality is identity: comparing two stored
+    communities field by field would decode both.
+    """
+
+    def __init__(self, name: str, stored: CommunityArrays, cache_dir: Path | None = None) -> None:
+        low, high = stored.manifest["scale"]
+        fields = {
+            "name": name,
+            "items": stored.items,
+            "scale": (float(low), float(high)),
+            "is_demo": False,
+            "stored": stored,
+            "cache_dir": cache_dir,
+        }
+        for attribute, value in fields.items():
+            object.__setattr__(self, attribute, value)  # the dataclass is frozen
+
+    @cached_property
+    def ratings(self) -> pd.DataFrame:  # type: ignore[override]
+        """Every rating as a DataFrame, decoded from the arrays on first use."""
+        started = time.monotonic()
+        frame = self.stored.decoded_ratings()
+        logger.info(
+            "decoded %s ratings of %s in %.2f s", len(frame), self.name, time.monotonic() - started
+        )
+        return frame
 
     @property
     def n_users(self) -> int:
-        """How many people rated something (from the stored vocabulary)."""
-        return self.user_count
+        """How many people rated something (from the manifest)."""
+        return int(self.stored.manifest["users"])
+
+    @property
+    def n_ratings(self) -> int:
+        """How many ratings the community holds (from the manifest)."""
+        return int(self.stored.manifest["ratings"])
+
+    @cached_property
+    def _rating_arrays(self) -> RatingArrays:
+        return self.stored.rating_arrays(self.cache_dir)
+
+    def __repr__(self) -> str:
+        return f"StoredCommunity(name={self.name!r}, ratings={self.n_ratings})"
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
 
 def _decoded(codes: np.ndarray, vocabulary: np.ndarray) -> pd.Series:

@@ -2,7 +2,8 @@
 
 A backup holds ``kindred-backup.json`` (format, schema version, when, and the SHA-256 of every
 file), a consistent snapshot of ``kindred.sqlite3`` (SQLite's online backup, so the app may keep
-running) and the folders of the stored communities. It is written under a temporary name and
+running) and the folders of the stored communities (their files, not the ``cache/`` of what the
+engine derived from them, which is rebuilt when missing). It is written under a temporary name and
 renamed into place, so a half-written backup never looks like a whole one.
 
 Restoring checks every member's name, size and hash before anything changes, extracts into
@@ -64,7 +65,8 @@ def create_backup(store: Store, target: str | Path) -> dict[str, Any]:
             folder = data_dir / COMMUNITIES_DIR / str(record.get("folder") or "")
             if record.get("folder") and folder.is_dir():
                 for path in sorted(folder.iterdir()):
-                    members[f"{COMMUNITIES_DIR}/{folder.name}/{path.name}"] = path
+                    if path.is_file():  # not cache/: derived from the arrays, rebuilt at will
+                        members[f"{COMMUNITIES_DIR}/{folder.name}/{path.name}"] = path
         manifest = {
             "format": BACKUP_FORMAT,
             "version": BACKUP_VERSION,

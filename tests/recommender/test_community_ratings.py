@@ -1,0 +1,142 @@
+"""The array readers behind the Workspace's pages give what the ratings DataFrame gives: the
+same per-item statistics, the same member ratings, the same item ratings; on the demo, on a
+generated community in memory, and on the same community stored and memory-mapped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recommender.catalogue import item_statistics as frame_statistics
+from recommender.community import Community
+from recommender.community_ratings import item_ratings
+from recommender.community_ratings import item_slices
+from recommender.community_ratings import item_statistics
+from recommender.community_ratings import item_totals
+from recommender.community_ratings import member_ratings
+from recommender.community_ratings import member_slices
+from recommender.demo import demo_community
+from recommender.storage.arrays import read_arrays
+from recommender.storage.arrays import write_arrays
+
+
+def generated_community(seed: int = 5) -> Community:
+    """Long-tailed activity, half-star ratings, string ids, and catalogue items nobody rated
+    (the first and the last), which the statistics must list with count 0."""
+    generator = np.random.default_rng(seed)
+    rows = []
+    for user in range(70):
+        size = int(generator.integers(3, 40))
+        items = generator.choice(np.arange(1, 119), size=size, replace=False)
+        stars = generator.integers(1, 11, size=size) / 2
+        rows += [
+            (f"u{user}", f"m{item}", float(star)) for item, star in zip(items, stars, strict=True)
+        ]
+    ratings = pd.DataFrame(rows, columns=["user", "item", "rating"]).sample(
+        frac=1.0, random_state=seed
+    )
+    catalogue = [f"m{item}" for item in range(0, 121)]
+    items = pd.DataFrame(
+        {
+            "title": [f"Film {item}" for item in catalogue],
+            "year": pd.array([1990 + n % 30 for n in range(len(catalogue))], dtype="Int64"),
+            "genres": "Drama|Comedy",
+        },
+        index=pd.Index(catalogue, name="item"),
+    )
+    return Community("Generated", ratings.reset_index(drop=True), items, (0.5, 5.0))
+
+
+def stored(community: Community, folder: Path) -> Community:
+    write_arrays(community, folder, {"format": "test"})
+    return read_arrays(folder).to_community()
+
+
+@pytest.fixture(params=["demo", "generated", "stored generated", "stored demo"])
+def community(request: pytest.FixtureRequest, tmp_path: Path) -> Community:
+    chosen = demo_community() if request.param.endswith("demo") else generated_community()
+    return stored(chosen, tmp_path / "stored") if request.param.startswith("stored") else chosen
+
+
+def frame_of(community: Community) -> pd.DataFrame:
+    """The ratings DataFrame as the pages used to read it (decoded, for a stored one)."""
+    return community.ratings.astype({"user": str, "item": str})
+
+
+def test_statistics_equal_the_groupby_over_the_frame(community: Community) -> None:
+    from_arrays = item_statistics(community)
+    pd.testing.assert_frame_equal(from_arrays, frame_statistics(community))
+    assert from_arrays["count"].sum() == community.n_ratings
+    if community.name == "Generated":
+        assert from_arrays.loc[["m0", "m120"], "count"].tolist() == [0, 0]
+
+
+def test_totals_skip_nobody_and_count_unrated_items_as_zero(community: Community) -> None:
+    totals = item_totals(community.rating_arrays())
+    expected = frame_of(community).groupby("item")["rating"].agg(["count", "sum"])
+    joined = totals.join(expected, rsuffix="_frame")
+    assert (totals["count"] > 0).all()  # the layout holds rated items only
+    np.testing.assert_array_equal(joined["count"], joined["count_frame"])
+    np.testing.assert_array_equal(joined["sum"], joined["sum_frame"])
+
+
+def test_member_ratings_equal_their_rows_of_the_frame(community: Community) -> None:
+    frame = frame_of(community)
+    users = [*frame["user"].drop_duplicates().head(12).tolist(), "nobody"]
+    found = member_ratings(community.rating_arrays(), users)
+    for user, ratings in zip(users, found, strict=True):
+        own = frame[frame["user"] == user]
+        assert ratings == dict(zip(own["item"], own["rating"].astype(float), strict=True))
+        assert all(type(item) is str for item in ratings)
+    assert found[-1] == {}
+
+
+def test_item_ratings_equal_their_rows_of_the_frame(community: Community) -> None:
+    frame = frame_of(community)
+    statistics = item_statistics(community)
+    unrated = statistics.index[statistics["count"] == 0].tolist()[:1]
+    for item in [*frame["item"].drop_duplicates().head(15).tolist(), *unrated, "no such item"]:
+        raters = item_ratings(community.rating_arrays(), item)
+        expected = frame[frame["item"] == item]
+        assert list(raters.columns) == ["user", "rating"]
+        assert sorted(zip(raters["user"], raters["rating"], strict=True)) == sorted(
+            zip(expected["user"], expected["rating"].astype(float), strict=True)
+        )
+        assert raters["rating"].dtype == np.float64
+
+
+def test_slices_answer_membership_and_counts_without_a_pass(community: Community) -> None:
+    frame = frame_of(community)
+    members = member_slices(community.rating_arrays())
+    per_user = frame["user"].value_counts()
+    assert len(members) == community.n_users
+    for user, count in per_user.head(10).items():
+        assert user in members
+        assert len(members[user]) == count
+    assert "nobody" not in members and 7 not in members and ["a"] not in members
+    with pytest.raises(KeyError):
+        members["nobody"]
+    items = item_slices(community.rating_arrays())
+    assert sorted(items) == sorted(frame["item"].unique())
+
+
+def test_statistics_of_a_community_without_ratings() -> None:
+    empty = Community(
+        "Empty",
+        pd.DataFrame({"user": [], "item": [], "rating": []}).astype(
+            {"user": str, "item": str, "rating": float}
+        ),
+        pd.DataFrame(
+            {"title": ["A"], "year": pd.array([2000], dtype="Int64"), "genres": [""]},
+            index=pd.Index(["a"], name="item"),
+        ),
+        (1.0, 5.0),
+    )
+    statistics = item_statistics(empty)
+    assert statistics.loc["a", "count"] == 0
+    assert np.isnan(statistics.loc["a", "mean"])
+    assert member_ratings(empty.rating_arrays(), ["x"]) == [{}]
+    assert item_ratings(empty.rating_arrays(), "a").empty
