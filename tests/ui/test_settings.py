@@ -134,3 +134,61 @@ def test_clearing_with_communities_deletes_the_imported_ones_only(
     )
     assert response.json["deleted_communities"] == ["Small"]
     assert len(client.get("/api/settings").json["communities"]) == 1
+
+
+def test_the_rating_scale_is_chosen_in_settings_with_plain_help(
+    client: FlaskClient, csrf: dict[str, str], workspace: Workspace, person: Person
+) -> None:
+    html = client.get("/settings").get_data(as_text=True)
+    assert "Your rating scale" in html and "8 out of 10 on IMDb is 4 stars" in html
+    assert '<option value="auto" selected>' in html
+    assert client.get("/api/settings").json["display_scale"]["preference"] == "auto"
+
+    answer = client.post("/api/display-scale", json={"preference": "1-10"}, headers=csrf)
+    assert answer.status_code == 200
+    assert answer.json["display_scale"]["current"]["scale"] == [1.0, 10.0]
+    assert client.get("/api/status").json["display_scale"]["name"] == "1-10"
+
+    item = person.popular_items(1)[0]
+    rated = client.post("/api/ratings", json={"item": item, "display_rating": 6}, headers=csrf)
+    assert (rated.json["my_rating"], rated.json["my_rating_display"]) == (3.0, 6.0)
+    listed = client.get("/api/ratings").json
+    assert listed["display_scale"]["name"] == "1-10"
+    assert listed["items"][0]["my_rating_display"] == 6.0
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"preference": "stars"}, "'stars' is not a rating scale Kindred can show; choose one of:"),
+        ({}, "'None' is not a rating scale Kindred can show"),
+        ([], "The request body must be a JSON object."),
+    ],
+)
+def test_a_bad_rating_scale_is_one_sentence_and_changes_nothing(
+    client: FlaskClient, csrf: dict[str, str], workspace: Workspace, body, message
+) -> None:
+    workspace.set_display_scale("1-5")
+    answer = client.post("/api/display-scale", json=body, headers=csrf)
+    assert answer.status_code == 400
+    assert answer.json["error"].startswith(message)
+    assert workspace.display_scale_setting()["preference"] == "1-5"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"display_rating": 8.5}, "A rating on the 1–10 scale goes in steps of 1; got 8.5."),
+        ({"display_rating": 0}, "A rating on the 1–10 scale must be between 1 and 10; got 0."),
+        ({"display_rating": "8"}, "'display_rating' must be a number."),
+    ],
+)
+def test_a_rating_off_the_display_scale_is_refused_and_nothing_stored(
+    client: FlaskClient, csrf: dict[str, str], workspace: Workspace, person: Person, body, message
+) -> None:
+    workspace.set_display_scale("1-10")
+    item = person.popular_items(1)[0]
+    answer = client.post("/api/ratings", json={"item": item, **body}, headers=csrf)
+    assert answer.status_code == 400
+    assert answer.json == {"error": message}
+    assert workspace.my_ratings_map() == {}
