@@ -43,6 +43,20 @@ def current_rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / MB
 
 
+def rss_breakdown_mb() -> tuple[float, float]:
+    """``(anonymous, file-backed)`` resident MiB of this process, from ``/proc/self/status``.
+
+    Pages of memory-mapped files count as resident once read, but the kernel may drop them at
+    any time (they are the files' page cache); anonymous memory is what the process holds.
+    """
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("RssAnon", "RssFile", "RssShmem"):
+            fields[name] = int(value.split()[0]) / 1024.0
+    return fields.get("RssAnon", float("nan")), fields.get("RssFile", float("nan"))
+
+
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     """``(seconds, result)`` of one call."""
     started = time.perf_counter()

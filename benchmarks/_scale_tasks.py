@@ -3,7 +3,11 @@
 ``benchmarks/run.py`` starts each task in a fresh interpreter, so each peak-memory figure
 belongs to that task alone, and reads the single ``RESULT {json}`` line it prints. Tasks:
 
-* ``import``: ``recommender.importing.read_community`` on the file (what the app does).
+* ``read``: ``recommender.importing.read_community`` on the file (the reading part of an
+  import, without building and writing the arrays).
+* ``import``, ``reopen``, ``first_recommendation_cold``, ``first_recommendation``: the
+  community store (``_store_tasks.py``): a whole import into a data directory, reopening it,
+  and the first recommendation after reopening.
 * ``kindred``: fit ``UserKNN`` without the held-out people, then time a new person's top-20
   (their profiles), an existing person's top-20, ``predict`` throughput and the floor.
 * ``kindred_cv``: 5-fold fit + predict with ``recommender.evaluation.rating_prediction``.
@@ -35,6 +39,7 @@ from _measure import repeat_ms
 from _measure import summary_ms
 from _measure import timed
 from _measure import timed_with_cpu
+from _store_tasks import STORE_TASKS
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +96,7 @@ def read_kindred(path: Path) -> tuple[pd.DataFrame, str]:
     return community.ratings, "recommender.importing.read_community"
 
 
-def task_import(path: Path) -> dict[str, Any]:
+def task_read(path: Path) -> dict[str, Any]:
     """Seconds and peak memory of reading the community file."""
     baseline = current_rss_mb()
     try:
@@ -104,10 +109,10 @@ def task_import(path: Path) -> dict[str, Any]:
         frame = community.ratings
         method = "recommender.importing.read_community"
     return {
-        "import_s": seconds,
-        "import_peak_rss_mb": peak_rss_mb(),
-        "import_baseline_rss_mb": baseline,
-        "import_method": method,
+        "read_s": seconds,
+        "read_peak_rss_mb": peak_rss_mb(),
+        "read_baseline_rss_mb": baseline,
+        "read_method": method,
         "ratings": len(frame),
     }
 
@@ -294,7 +299,8 @@ def task_surprise(path: Path) -> dict[str, Any]:
 
 
 TASKS = {
-    "import": task_import,
+    **STORE_TASKS,
+    "read": task_read,
     "kindred": task_kindred,
     "kindred_cv": task_kindred_cv,
     "lenskit": task_lenskit,

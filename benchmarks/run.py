@@ -1,6 +1,7 @@
 """Scale benchmark: Kindred against the floor and its peers on MovieLens-shaped communities.
 
-``python benchmarks/run.py [--sizes small,1m] [--json] [--out benchmarks/RESULTS.md]``
+``python benchmarks/run.py [--sizes small,1m] [--tasks import,reopen] [--json]
+[--out benchmarks/RESULTS.md]``
 
 For each size it generates the synthetic community into ``benchmarks/out/<size>/`` when missing
 (``make_synthetic.py``), then runs every measurement in its own fresh process
@@ -8,7 +9,9 @@ For each size it generates the synthetic community into ``benchmarks/out/<size>/
 with ``--json``, one JSON object per size per line) and rewrites the part of the results file
 between ``<!-- scale:start -->`` and ``<!-- scale:end -->``, keeping sizes measured earlier
 (stored there as ``<!-- scale:json ... -->`` comments) and any notes after
-``<!-- scale:notes -->``.
+``<!-- scale:notes -->``. With ``--tasks`` only those measurements run, and their figures
+replace the same keys of the size's stored record, the rest of it kept (the date and load of
+each such run are kept per task).
 """
 
 from __future__ import annotations
@@ -34,35 +37,70 @@ DEFAULT_OUT = BENCHMARKS_DIR / "RESULTS.md"
 DATA_DIR = BENCHMARKS_DIR / "out"
 START, END, NOTES = "<!-- scale:start -->", "<!-- scale:end -->", "<!-- scale:notes -->"
 JSON_COMMENT = re.compile(r"<!-- scale:json (\{.*\}) -->")
-REOPEN_NOTE = "not yet implemented (no memory-mapped community store yet; issue 5)"
+#: Every task, in the order they run: the store's import comes before reopening it.
+ALL_TASKS = (
+    "import",
+    "reopen",
+    "first_recommendation_cold",
+    "first_recommendation",
+    "read",
+    "kindred",
+    "lenskit",
+    "surprise",
+    "kindred_cv",
+)
 #: Sizes where the 5-fold comparison with Surprise is part of the run (it is minutes at 1m).
 CV_SIZES = ("small", "1m")
 #: New person's top-20 median target (ms) per size, from issue 8.
 NEW_PERSON_TARGET_MS = {"small": 5.0, "1m": 5.0, "10m": 30.0, "32m": 100.0}
 
 
-def measure_size(size: str) -> dict[str, Any]:
-    """Every measurement of one size, each in its own process, merged into one record."""
+def measure_size(size: str, tasks: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The measurements of one size (every task, or only ``tasks``), each in its own process,
+    merged into one record; a partial record also says when each of its tasks ran."""
     data = DATA_DIR / size / "ratings.csv"
     if not data.is_file():
         logger.info("generating the %s community into %s", size, data.parent)
         generate(size, data.parent)
-    record: dict[str, Any] = {"size": size, "machine": machine()}
-    record["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    tasks = ["import", "kindred", "lenskit", "surprise"]
-    if size in CV_SIZES:
-        tasks.append("kindred_cv")
+    box = machine()
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    commit = box["kindred_commit"]
+    chosen = [t for t in ALL_TASKS if (t in tasks if tasks else t != "kindred_cv")]
+    if tasks is None and size in CV_SIZES:
+        chosen.append("kindred_cv")
+    record: dict[str, Any] = {"size": size, "machine": box, "date": when, "task_dates": {}}
+    if tasks is not None:
+        record["partial"] = True
     started = time.perf_counter()
-    for task in tasks:
+    for task in chosen:
+        record["task_dates"][task] = f"{when}; load {box['load_average'][0]}; {commit}"
         result = run_task(task, size, data)
         if "error" in result:
             record.setdefault("errors", []).append(result["error"])
         else:
             record.update(result)
-    record["reopen_s"] = None
-    record["reopen_note"] = REOPEN_NOTE
-    record["wall_s"] = time.perf_counter() - started
+    if tasks is None:
+        record["wall_s"] = time.perf_counter() - started
     return record
+
+
+def merged(earlier: dict[str, Any] | None, record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` over the size's earlier one: a partial run (no ``date``) keeps every key it
+    did not measure, the earlier errors of the tasks it did not run, and the earlier date,
+    machine and commit (the table's context); each task's own date is in ``task_dates``."""
+    if not record.get("partial"):
+        return record
+    if earlier is None:
+        return {key: value for key, value in record.items() if key != "partial"}
+    rerun = set(record.get("task_dates", {}))
+    errors = [e for e in earlier.get("errors", []) if e.split(" ", 1)[0] not in rerun]
+    errors += record.get("errors", [])
+    measured = {k: v for k, v in record.items() if k not in ("partial", "machine", "date")}
+    combined = {**earlier, **measured, "errors": errors}
+    combined["task_dates"] = {**earlier.get("task_dates", {}), **record.get("task_dates", {})}
+    if not errors:
+        del combined["errors"]
+    return combined
 
 
 # ------------------------------------------------------------------------------ the table
@@ -94,9 +132,20 @@ def _peer(record: dict, key: str, note: str, digits: int = 1) -> str:
 
 ROWS: list[tuple[str, Any]] = [
     ("users / items / ratings", lambda r: "{:,} / {:,} / {:,}".format(*_shape(r["size"]))),
-    ("import s (`%s`)", lambda r: _number(r.get("import_s"), 2)),
-    ("import peak RSS MB (process; before reading)", lambda r: _import_memory(r)),
-    ("reopen s", lambda r: "not yet implemented" if r.get("reopen_s") is None else r["reopen_s"]),
+    ("import into a data directory s (CPU s)", lambda r: _import_time(r)),
+    (
+        "import peak RSS MB (process; before importing); arrays on disk MB",
+        lambda r: _import_memory(r),
+    ),
+    ("reading the file alone s; peak RSS MB", lambda r: _read(r)),
+    ("**reopen s** (RSS MB after)", lambda r: _reopen(r)),
+    ("first catalogue page after reopening s", lambda r: _number(r.get("first_page_s"), 2)),
+    ("**first recommendation after reopening s**: engine cache cold; warm", lambda r: _first(r)),
+    ("… of which fit s: cold; warm", lambda r: _first(r, "_fit_s")),
+    (
+        "RSS after the first recommendation MB (anonymous + mapped files)",
+        lambda r: _first_memory(r),
+    ),
     ("fit s", lambda r: _number(r.get("fit_s"), 2)),
     ("model MB (RSS growth in fit; pickled)", lambda r: _model_memory(r)),
     ("**new person's top-20 ms, median (p95); CPU median**", lambda r: _new_person(r)),
@@ -117,6 +166,7 @@ ROWS: list[tuple[str, Any]] = [
         "measured on; load average at start",
         lambda r: f"{r['date']}; {r['machine']['load_average'][0]}",
     ),
+    ("import, reopen and first recommendation measured on; load", lambda r: _store_dates(r)),
 ]
 _NEW = ("new_person_top20_ms_median", "new_person_top20_ms_p95")
 _EXISTING = ("existing_user_top20_ms_median", "existing_user_top20_ms_p95")
@@ -128,10 +178,54 @@ def _shape(size: str) -> tuple[int, int, int]:
     return shape.users, shape.items, shape.ratings
 
 
+def _import_time(record: dict) -> str:
+    if "import_cpu_s" not in record:
+        return "–"  # an earlier record, whose import_s was reading the file alone
+    return f"{_number(record['import_s'], 2)} ({_number(record['import_cpu_s'], 2)})"
+
+
 def _import_memory(record: dict) -> str:
-    if "import_peak_rss_mb" not in record:
+    if "import_cpu_s" not in record:
         return "–"
-    return f"{record['import_peak_rss_mb']:,.0f} ({record['import_baseline_rss_mb']:,.0f})"
+    memory = f"{record['import_peak_rss_mb']:,.0f} ({record['import_baseline_rss_mb']:,.0f})"
+    return f"{memory}; {record['store_mb']:,.0f}"
+
+
+def _read(record: dict) -> str:
+    if "read_s" not in record:
+        return "–"
+    return f"{_number(record['read_s'], 2)}; {record['read_peak_rss_mb']:,.0f}"
+
+
+def _reopen(record: dict) -> str:
+    if record.get("reopen_s") is None:
+        return "–"
+    decoded = "; **decoded the ratings**" if record.get("reopen_decoded") else ""
+    return f"**{record['reopen_s']:.3f}** ({record['reopen_rss_mb']:,.0f}{decoded})"
+
+
+def _first(record: dict, suffix: str = "_s") -> str:
+    cold = record.get(f"first_recommendation_cold{suffix}")
+    warm = record.get(f"first_recommendation{suffix}")
+    if cold is None and warm is None:
+        return "–"
+    return f"{_number(cold, 2)}; {_number(warm, 2)}"
+
+
+def _first_memory(record: dict) -> str:
+    if "first_recommendation_rss_mb" not in record:
+        return "–"
+    return (
+        f"{record['first_recommendation_rss_mb']:,.0f} "
+        f"({record['first_recommendation_anonymous_mb']:,.0f} + "
+        f"{record['first_recommendation_mapped_mb']:,.0f})"
+    )
+
+
+def _store_dates(record: dict) -> str:
+    dates = record.get("task_dates", {})
+    chosen = [dates[t] for t in ("import", "reopen", "first_recommendation") if t in dates]
+    return " / ".join(dict.fromkeys(chosen)) or "–"
 
 
 def _model_memory(record: dict) -> str:
@@ -182,10 +276,12 @@ def targets(record: dict) -> list[str]:
         check("5-fold time", record["kindred_cv_s"], record["surprise_cv_s"] / 10, "s")
     if size == "32m":
         check("new person's top-20 p95", record.get(_NEW[1]), 200.0, "ms")
-        check("import", record.get("import_s"), 30.0, "s")
-        check("import peak memory", record.get("import_peak_rss_mb"), 3 * 1024.0, "MB")
+        stored = "import_cpu_s" in record  # earlier records timed reading the file alone
+        check("import", record.get("import_s") if stored else None, 30.0, "s")
+        peak = record.get("import_peak_rss_mb") if stored else None
+        check("import peak memory", peak, 3 * 1024.0, "MB")
         check("fitted model", record.get("model_mb"), 1.5 * 1024.0, "MB")
-        lines.append(f"{size}: reopen under 1 s: {REOPEN_NOTE}")
+        check("reopen", record.get("reopen_s"), 1.0, "s")
     return lines
 
 
@@ -194,7 +290,6 @@ def render(records: list[dict]) -> str:
     latest = max(records, key=lambda r: r["date"])
     box = latest["machine"]
     versions = ", ".join(f"{name} {version}" for name, version in box["versions"].items())
-    method = next((r["import_method"] for r in records if "import_method" in r), "?")
     sizes = [r["size"] for r in records]
     lines = [
         "## Scale and speed (issue 8)",
@@ -210,7 +305,6 @@ def render(records: list[dict]) -> str:
         "|---|" + "---|" * len(sizes),
     ]
     for label, cell in ROWS:
-        label = label.replace("%s", method) if "%s" in label else label
         lines.append(f"| {label} | " + " | ".join(_safe(cell, r) for r in records) + " |")
     lines += ["", "Targets:", ""]
     lines += [f"- {line}" for record in records for line in targets(record)]
@@ -230,8 +324,9 @@ def _safe(cell, record: dict) -> str:
 
 
 # ------------------------------------------------------------------------- the results file
-def merge_into_file(path: Path, records: list[dict]) -> None:
-    """Rewrite only this benchmark's section of ``path``, keeping earlier sizes and notes."""
+def merge_into_file(path: Path, records: list[dict]) -> list[dict]:
+    """Rewrite only this benchmark's section of ``path``, keeping earlier sizes and notes;
+    returns ``records`` as stored (merged with the earlier figures of a partial run)."""
     text = path.read_text(encoding="utf-8") if path.is_file() else _new_results_file()
     if START not in text or END not in text:
         text = text.rstrip("\n") + f"\n\n{START}\n{END}\n"
@@ -241,11 +336,13 @@ def merge_into_file(path: Path, records: list[dict]) -> None:
     for match in JSON_COMMENT.finditer(section):
         record = json.loads(match.group(1))
         earlier[record["size"]] = record
-    earlier.update({record["size"]: record for record in records})
+    for record in records:
+        earlier[record["size"]] = merged(earlier.get(record["size"]), record)
     ordered = [earlier[size] for size in SHAPES if size in earlier]
     notes = section.split(NOTES, 1)[1].strip("\n") if NOTES in section else ""
     body = render(ordered) + f"\n\n{NOTES}\n" + (notes + "\n" if notes else "")
     path.write_text(f"{head}{START}\n{body}{END}{tail}", encoding="utf-8")
+    return [earlier[record["size"]] for record in records]
 
 
 def _new_results_file() -> str:
@@ -260,6 +357,11 @@ def main(argv: list[str] | None = None) -> int:
     """Command line; returns the exit status (1 if a size name is unknown)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="small,1m", help="comma-separated: small,1m,10m,32m")
+    parser.add_argument(
+        "--tasks",
+        default=None,
+        help=f"comma-separated subset of {','.join(ALL_TASKS)}; other stored figures are kept",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per size per line")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results file to update")
     args = parser.parse_args(argv)
@@ -267,14 +369,19 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [size for size in sizes if size not in SHAPES]
     if unknown or not sizes:
         parser.error(f"unknown size {unknown}; choose from {', '.join(SHAPES)}.")
+    tasks = None
+    if args.tasks is not None:
+        tasks = tuple(task.strip() for task in args.tasks.split(",") if task.strip())
+        wrong = [task for task in tasks if task not in ALL_TASKS]
+        if wrong or not tasks:
+            parser.error(f"unknown task {wrong}; choose from {', '.join(ALL_TASKS)}.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     records = []
     for size in sizes:
-        record = measure_size(size)
-        records.append(record)
+        record = merge_into_file(args.out, [measure_size(size, tasks)])[0]
+        records.append(record)  # merged after each size, so a later failure loses nothing
         if args.json:
             print(json.dumps(record), flush=True)
-        merge_into_file(args.out, [record])  # after each size, so a later failure loses nothing
     if not args.json:
         print(render(records))
     return 0

@@ -93,3 +93,54 @@ def test_unknown_size_is_refused(run_module, capsys):
     with pytest.raises(SystemExit):
         run_module.main(["--sizes", "huge"])
     assert "unknown size" in capsys.readouterr().err
+
+
+def _store_figures(size: str, reopen_s: float) -> dict:
+    """What a ``--tasks import,reopen`` run measures for a size."""
+    record = {
+        **_record(size, 0.0),
+        "partial": True,
+        "date": "2026-12-04 20:00 UTC",
+        "task_dates": {"import": "2026-12-04 20:00 UTC; load 2.5", "reopen": "same"},
+        "import_s": 25.0,
+        "import_cpu_s": 22.0,
+        "import_peak_rss_mb": 2500.0,
+        "import_baseline_rss_mb": 120.0,
+        "store_mb": 500.0,
+        "reopen_s": reopen_s,
+        "reopen_rss_mb": 150.0,
+        "errors": ["reopen failed: once"],
+    }
+    for key in ("new_person_top20_ms_median", "new_person_top20_ms_p95", "profiles"):
+        del record[key]
+    return record
+
+
+def test_a_partial_run_replaces_only_its_own_figures(run_module, tmp_path: Path):
+    path = tmp_path / "RESULTS.md"
+    full = {**_record("32m", 90.0), "errors": ["lenskit failed: x", "import failed: y"]}
+    run_module.merge_into_file(path, [full])
+    (stored,) = run_module.merge_into_file(path, [_store_figures("32m", 0.4)])
+    assert stored["new_person_top20_ms_median"] == 90.0, "figures of other tasks are kept"
+    assert stored["date"] == full["date"] and "partial" not in stored
+    assert stored["reopen_s"] == 0.4 and stored["import_cpu_s"] == 22.0
+    assert stored["errors"] == ["lenskit failed: x", "reopen failed: once"]
+    text = path.read_text()
+    assert "32m: reopen 0.4 s (target < 1): met" in text
+    assert "32m: import 25.0 s (target < 30): met" in text
+    assert "| **reopen s** (RSS MB after) | **0.400** (150) |" in text
+    assert "2026-12-04 20:00 UTC; load 2.5" in text
+    assert text.count("<!-- scale:json") == 1
+
+
+def test_a_partial_run_of_a_new_size_stands_alone(run_module, tmp_path: Path):
+    path = tmp_path / "RESULTS.md"
+    (stored,) = run_module.merge_into_file(path, [_store_figures("10m", 1.5)])
+    assert stored["reopen_s"] == 1.5 and "partial" not in stored
+    assert "| 10m |" in path.read_text()
+
+
+def test_unknown_task_is_refused(run_module, capsys):
+    with pytest.raises(SystemExit):
+        run_module.main(["--sizes", "small", "--tasks", "import,teleport"])
+    assert "unknown task ['teleport']" in capsys.readouterr().err
