@@ -202,7 +202,7 @@ def roles_from_values(rows: Sequence[Sequence[str]], n_fields: int) -> dict[str,
 #: The roles a person may give a column when correcting the detection, with their labels.
 ROLE_LABELS: dict[str, str] = {
     "user": "User (who rated)",
-    "item": "Item id (movieId, IMDb tt…, book id)",
+    "item": "Item id",
     "rating": "Rating",
     "timestamp": "Date or time rated",
     "title": "Title",

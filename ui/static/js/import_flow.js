@@ -60,7 +60,7 @@ const KindredImport = (() => {
       el("table", {},
         el("caption", {}, `The first ${preview.rows.length} rows, and what each column holds`),
         el("thead", {}, el("tr", {}, preview.columns.map((column) => roleSelect(column, preview.roles)))),
-        el("tbody", {}, preview.rows.map((row) => el("tr", {}, row.map((cell) => el("td", {}, cell)))))));
+        el("tbody", {}, preview.rows.map((row) => el("tr", {}, row.map((cell) => el("td", { title: cell }, cell)))))));
   }
 
   /** The roles chosen in the selects, as {role: column}. */
