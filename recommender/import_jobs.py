@@ -65,11 +65,14 @@ class StagedFile:
 
 
 class StagingArea:
-    """At most one staged file, in a temporary folder removed when the area is closed."""
+    """At most one file waiting to be imported, plus the one being imported (claimed), in a
+    temporary folder removed when the area is closed. A newer staging replaces the waiting
+    file but never the claimed one, whose import is still reading it."""
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="kindred-staging-"))
         self._staged: StagedFile | None = None
+        self._claimed: dict[str, StagedFile] = {}
         self._lock = threading.Lock()
         self._finalizer = weakref.finalize(self, shutil.rmtree, self.folder, True)
 
@@ -105,9 +108,37 @@ class StagingArea:
             raise KindredError("That file is no longer waiting to be imported; choose it again.")
         return staged
 
-    def discard(self, staged_id: str) -> None:
-        """Forget ``staged_id`` and delete its copy (nothing happens for an unknown id)."""
+    def claim(self, staged_id: str) -> StagedFile:
+        """Take ``staged_id`` for an import: it stops waiting (it cannot be imported twice, and
+        a newer staging leaves it alone) until `discard` or `release`."""
         with self._lock:
+            self._expire()
+            staged = self._staged
+            if staged is None or staged.id != staged_id:
+                raise KindredError(
+                    "That file is no longer waiting to be imported; choose it again."
+                )
+            self._staged = None
+            self._claimed[staged.id] = staged
+            return staged
+
+    def release(self, staged: StagedFile) -> None:
+        """Give back a claimed file whose import did not start: it waits again, unless a newer
+        file was staged meanwhile (then it is deleted)."""
+        with self._lock:
+            self._claimed.pop(staged.id, None)
+            if self._staged is None:
+                self._staged = staged
+            else:
+                self._remove(staged)
+
+    def discard(self, staged_id: str) -> None:
+        """Forget ``staged_id``, waiting or claimed, and delete its copy (nothing happens for
+        an unknown id)."""
+        with self._lock:
+            claimed = self._claimed.pop(staged_id, None)
+            if claimed is not None:
+                self._remove(claimed)
             if self._staged is not None and self._staged.id == staged_id:
                 self._remove(self._staged)
                 self._staged = None
@@ -116,6 +147,7 @@ class StagingArea:
         """Delete every staged copy and the staging folder."""
         with self._lock:
             self._staged = None
+            self._claimed.clear()
         self._finalizer()
 
     def _replace(self, staged: StagedFile) -> StagedFile:

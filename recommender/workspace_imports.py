@@ -93,8 +93,13 @@ class ImportFlow:
         kind = checked_kind(kind if kind is not None else staged.preview.kind)
         roles = checked_columns(columns)
         staged.preview.check_roles(roles, kind)
+        staged = self._staging.claim(staged_id)
         job = ImportJob(kind, staged.name, self._importer(staged, kind, roles, name))
-        return self._import_runner.start(job, after=lambda: self._staging.discard(staged.id))
+        try:
+            return self._import_runner.start(job, after=lambda: self._staging.discard(staged.id))
+        except BaseException:
+            self._staging.release(staged)  # refused (another import runs): it waits again
+            raise
 
     def _importer(
         self, staged: StagedFile, kind: str, columns: ColumnRoles | None, name: str | None

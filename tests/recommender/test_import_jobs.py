@@ -67,6 +67,39 @@ def test_a_newer_staging_replaces_the_older(staging: StagingArea) -> None:
         staging.get(first.id)
 
 
+def test_a_claimed_file_survives_a_newer_staging(staging: StagingArea) -> None:
+    first = staging.stage_upload(io.BytesIO(COMMUNITY.encode()), "a.csv", 1024**2)
+    assert staging.claim(first.id) is first
+    with pytest.raises(KindredError, match="no longer waiting"):  # not twice
+        staging.claim(first.id)
+    second = staging.stage_upload(io.BytesIO(COMMUNITY.encode()), "b.csv", 1024**2)
+    assert first.path.exists() and staging.get(second.id) is second
+    staging.release(first)  # its import was refused: the newer file stays, it goes
+    assert not first.path.exists() and staging.get(second.id) is second
+    staging.discard(second.id)
+    assert not second.path.exists()
+
+
+def test_a_second_import_is_refused_and_its_file_waits(workspace: Workspace) -> None:
+    release = threading.Event()
+    original = workspace.import_community
+
+    def held_import(*args, **kwargs):
+        release.wait(10)
+        return original(*args, **kwargs)
+
+    workspace.import_community = held_import  # type: ignore[method-assign]
+    first = workspace.stage_import_upload(io.BytesIO(COMMUNITY.encode()), "a.csv", 1024**2)
+    workspace.start_import(first["staged_id"])
+    second = workspace.stage_import_upload(io.BytesIO(COMMUNITY.encode()), "b.csv", 1024**2)
+    with pytest.raises(KindredError, match="An import is already running"):
+        workspace.start_import(second["staged_id"])
+    assert workspace.staged_import(second["staged_id"])["file"] == "b.csv"
+    release.set()
+    assert workspace.wait_for_import(30)
+    assert [c["name"] for c in workspace.communities()] == ["Demo films", "a"]
+
+
 def test_a_staged_file_expires(staging: StagingArea, monkeypatch) -> None:
     staged = staging.stage_upload(io.BytesIO(COMMUNITY.encode()), "a.csv", 1024**2)
     monkeypatch.setattr(import_jobs, "STAGING_TTL_SECONDS", -1)
@@ -210,3 +243,22 @@ def test_a_cancelled_import_changes_nothing(workspace: Workspace, tmp_path: Path
     assert (workspace.communities(), workspace.store.import_log()) == before
     assert path.exists()
     assert workspace.import_job("nope") is None and workspace.cancel_import("nope") is None
+
+
+def test_the_log_keeps_the_first_thousand_skipped_rows_and_says_how_many(
+    workspace: Workspace,
+) -> None:
+    rows = "".join(f"u{n % 7},m{n},{'bad' if n % 2 else 3}\n" for n in range(2400))
+    staged = workspace.stage_import_upload(
+        io.BytesIO(("user,item,rating\n" + rows).encode()), "many bad.csv", 1024**2
+    )
+    job = workspace.start_import(staged["staged_id"])
+    assert workspace.wait_for_import(30)
+    result = workspace.import_job(job["id"])["result"]
+    report = workspace.skipped_rows_report(result["import_id"])
+    assert (report["listed"], report["total"]) == (1000, 1200)
+    assert report["file"] == "many bad-skipped-rows.csv"
+    lines = report["csv"].splitlines()
+    assert (
+        len(lines) == 1001 and lines[1] == "3,rating,rating 'bad' is not a number,bad,\"u1,m1,bad\""
+    )

@@ -154,3 +154,30 @@ def test_a_big_community_import_shows_progress_and_cancels_cleanly(
         assert_clean(recorder)
     finally:
         context.close()
+
+
+def test_a_community_import_lists_the_first_hundred_skipped_rows(
+    live_server: LiveServer,  # noqa: F811
+    workspace: Workspace,
+    tab,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    page, recorder = tab
+    table = tmp_path / "club.csv"
+    rows = [f"u{n % 9},i{n % 40},{'x' if n % 3 == 0 else 1 + n % 5}" for n in range(450)]
+    table.write_text("user,item,rating\n" + "\n".join(rows) + "\n")
+    page.goto(live_server.url(f"/communities?token={live_server.token}"))
+    form = page.locator("[data-community-form]")
+    form.get_by_label("File").set_input_files(str(table))
+    expect(form.locator("[data-preview-facts]")).to_contain_text("club.csv")
+    form.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator('li[data-name="club"]')).to_be_visible()  # listed after the reload
+    result = page.locator("[data-import-result]")
+    expect(result.get_by_role("heading", name="Imported")).to_be_focused()
+    skipped = result.get_by_role("table", name="Skipped rows (150)")
+    expect(skipped.locator("tbody tr")).to_have_count(100)
+    expect(result.locator("[data-skipped-note]")).to_have_text(
+        "The table shows the first 100 of 150."
+    )
+    expect(result.get_by_role("link", name="Download the skipped rows (CSV)")).to_be_visible()
+    assert_clean(recorder)
