@@ -90,14 +90,30 @@ class CommunitySums:
 
     @cached_property
     def _query_entry_values(self) -> np.ndarray:
-        return np.repeat(self._query_values, self._gather.counts)
+        return np.repeat(self._query_values.astype(np.float32), self._gather.counts)
 
     @cached_property
     def _community_values(self) -> np.ndarray:
-        gather = self._gather
-        return gather.matrix.entry_values(
-            self._kind, gather.users, gather.item_of_entry, gather.ratings
-        )
+        """The gathered ratings' values of this kind, in float32 (millions of them: half the
+        memory traffic of float64, and similarities are kept in float32 anyway)."""
+        gather, kind = self._gather, self._kind
+        matrix = gather.matrix
+        if kind == "raw":
+            return gather.ratings
+        if kind == "binary":
+            return np.ones(len(gather.ratings), dtype=np.float32)
+        if kind == "baseline_residual":
+            baseline = matrix.baseline
+            per_item = baseline.mean + baseline.item_bias[gather.person.item_rows]
+            values = gather.ratings - np.repeat(per_item.astype(np.float32), gather.counts)
+            values -= matrix.float32("user_bias")[gather.users]
+            return values
+        values = gather.ratings - matrix.float32("user_mean")[gather.users]
+        if kind == "zscore":
+            values /= matrix.float32("user_std")[gather.users]
+        elif kind != "mean_centred":
+            raise ValueError(f"unknown value kind {kind!r}")
+        return values
 
     def _sum(self, weights: np.ndarray) -> np.ndarray:
         return np.bincount(self._gather.users, weights=weights, minlength=len(self.overlap))

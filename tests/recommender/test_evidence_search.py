@@ -50,6 +50,7 @@ def exhaustive_top(model: UserKNN, gather: PersonGather, eligible: np.ndarray, n
 @pytest.mark.parametrize("prefix", [1, 3, 16])
 def test_pruned_search_equals_scoring_everything(monkeypatch, seed: int, prefix: int) -> None:
     monkeypatch.setattr(evidence_search, "INITIAL_PREFIX", prefix)
+    monkeypatch.setattr(evidence_search, "PREFIX_SHARE", 0.0)
     monkeypatch.setattr(evidence_search, "COMPLETION_BUDGET", 50 if seed % 2 else 10_000)
     model = UserKNN(k=5, min_k=1 + seed % 2).fit(generated_community(seed))
     matrix = model.matrix_
@@ -86,6 +87,7 @@ def test_recommend_is_unchanged_when_the_prefix_must_grow(monkeypatch) -> None:
     profile = {"i0": 5.0, "i3": 1.0, "i7": 4.5, "i20": 3.0, "i50": 2.0}
     default = UserKNN().fit(community).recommend(ratings=profile, n=15)
     monkeypatch.setattr(evidence_search, "INITIAL_PREFIX", 2)
+    monkeypatch.setattr(evidence_search, "PREFIX_SHARE", 0.0)
     grown = UserKNN().fit(community).recommend(ratings=profile, n=15)
     assert grown == default
     assert len(default) == 15
