@@ -17,6 +17,7 @@ block of people (``predict``) at a time.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from collections.abc import Hashable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -260,6 +261,7 @@ class UserKNN(Parameters):
         n: int = 10,
         exclude_seen: bool = True,
         candidates: Sequence[Hashable] | None = None,
+        exclude: Collection[Hashable] | None = None,
     ) -> list[Recommendation]:
         """The ``n`` items with the most evidence of appeal, best first, each explained.
 
@@ -270,8 +272,8 @@ class UserKNN(Parameters):
         (the baseline when no neighbour by ``similarity`` rated it); ``confidence`` grows with
         the total similarity behind that estimate; ``neighbours`` are the people behind it,
         most similar first. Items need at least ``min_k`` neighbours to be recommended.
-        ``candidates`` restricts the items considered; items the community never rated are
-        skipped.
+        ``candidates`` restricts the items considered and ``exclude`` leaves items out (hidden
+        or already seen elsewhere); ids the community does not know are ignored in both.
         """
         person = self._person(user, ratings)
         n = _validation.check_count(n, "n")
@@ -286,6 +288,9 @@ class UserKNN(Parameters):
             rows = matrix.items.get_indexer(list(candidates))
             allowed[rows[rows >= 0]] = True
             eligible &= allowed
+        if exclude:
+            rows = matrix.items.get_indexer(list(exclude))
+            eligible[rows[rows >= 0]] = False
         gather = PersonGather(matrix, person)
         top = self._top_items(person, gather, eligible, n)
         similarities = self._person_similarities(gather)[0]

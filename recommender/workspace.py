@@ -311,9 +311,7 @@ class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
             based_on = len(my_ratings)
             if based_on == 0:
                 return self._no_recommendations("Rate a few titles to get recommendations.")
-            excluded = self._never_recommended()
-            candidates = [item for item in self.statistics.index if item not in excluded]
-            found = model.recommend(ratings=my_ratings, n=n, candidates=candidates)
+            found = model.recommend(ratings=my_ratings, n=n, exclude=self._never_recommended())
         else:
             user = str(user)
             if user not in self._rows_by_user:
