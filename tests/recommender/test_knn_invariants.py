@@ -93,6 +93,13 @@ def test_candidates_restrict_the_recommendations(model: UserKNN) -> None:
     assert {r.item for r in model.recommend(user="u0", candidates=chosen)} == set(unseen[-3:])
 
 
+def test_excluded_items_leave_the_list_and_the_next_ones_move_up(model: UserKNN) -> None:
+    before = [r.item for r in model.recommend(user="u0", n=10)]
+    excluded = {before[0], before[3], "not-in-the-community"}
+    after = [r.item for r in model.recommend(user="u0", n=8, exclude=excluded)]
+    assert after == [item for item in before if item not in excluded]
+
+
 def test_exclude_seen_false_may_recommend_rated_items(model: UserKNN, community) -> None:
     rated = set(community.loc[community["user"] == "u0", "item"])
     recommended = {r.item for r in model.recommend(user="u0", n=40, exclude_seen=False)}
