@@ -37,6 +37,8 @@ DEFAULT_OUT = BENCHMARKS_DIR / "RESULTS.md"
 DATA_DIR = BENCHMARKS_DIR / "out"
 START, END, NOTES = "<!-- scale:start -->", "<!-- scale:end -->", "<!-- scale:notes -->"
 JSON_COMMENT = re.compile(r"<!-- scale:json (\{.*\}) -->")
+#: Keys of earlier records that no longer mean anything (reopening was not measured then).
+OBSOLETE_KEYS = ("reopen_note",)
 #: Every task, in the order they run: the store's import comes before reopening it.
 ALL_TASKS = (
     "import",
@@ -98,6 +100,8 @@ def merged(earlier: dict[str, Any] | None, record: dict[str, Any]) -> dict[str, 
     measured = {k: v for k, v in record.items() if k not in ("partial", "machine", "date")}
     combined = {**earlier, **measured, "errors": errors}
     combined["task_dates"] = {**earlier.get("task_dates", {}), **record.get("task_dates", {})}
+    for key in OBSOLETE_KEYS:
+        combined.pop(key, None)
     if not errors:
         del combined["errors"]
     return combined

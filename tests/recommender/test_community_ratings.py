@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recommender.catalogue import fold_text
 from recommender.catalogue import item_statistics as frame_statistics
 from recommender.community import Community
+from recommender.community_ratings import folded_titles
 from recommender.community_ratings import item_ratings
 from recommender.community_ratings import item_slices
 from recommender.community_ratings import item_statistics
@@ -140,3 +142,9 @@ def test_statistics_of_a_community_without_ratings() -> None:
     assert np.isnan(statistics.loc["a", "mean"])
     assert member_ratings(empty.rating_arrays(), ["x"]) == [{}]
     assert item_ratings(empty.rating_arrays(), "a").empty
+
+
+def test_folded_titles_equal_fold_text_for_plain_and_accented_titles() -> None:
+    titles = pd.Series(["Amélie", "AMELIE", "Cœur", "Straße", "", "Ça ira", "plain"])
+    expected = titles.map(fold_text)
+    pd.testing.assert_series_equal(folded_titles(titles), expected)
