@@ -284,6 +284,14 @@ class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
                     kindred_view(neighbour.user, neighbour.similarity, rating, neighbour.overlap)
                 )
         view["kindred_ratings"] = kindred_ratings
+        # What the person would think of it, as a recommendation card says (not once rated).
+        found = (
+            []
+            if item in my_ratings or not my_ratings
+            else self.model().recommend(ratings=my_ratings, n=1, candidates=[item])
+        )
+        view["predicted_rating"] = round(float(found[0].predicted_rating), 2) if found else None
+        view["confidence"] = round(float(found[0].confidence), 3) if found else None
         return self.item_with_display(view)
 
     # ----------------------------------------------------------------- recommending

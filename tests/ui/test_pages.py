@@ -230,14 +230,24 @@ def test_item_page_shows_histogram_and_kindred_ratings(
     client: FlaskClient, person: Person, workspace
 ) -> None:
     person.rate_all(person.popular_items(5, genre="Sci-Fi"), 5.0)
-    item = client.get("/api/recommendations?n=1").json["items"][0]["item"]
+    recommended = client.get("/api/recommendations?n=1").json["items"][0]
+    item = recommended["item"]
     details = workspace.item(item)
     html = page_text(client, f"/items/{item}")
     assert f"<h1>{details['title']}" in html.replace("&#39;", "'").replace("&amp;", "&")
     assert "How the community rated it" in html
     assert html.count("<meter") == len(details["histogram"])
     assert len(details["kindred_ratings"]) > 0
-    assert f"<td>Person {details['kindred_ratings'][0]['user']}</td>" in html
+    first = details["kindred_ratings"][0]
+    assert f"<td>Person {first['user']}</td>" in html
+    assert "Titles in common" in html and "Similarity runs from −1" in html
+    assert first["overlap"] >= 1
+    # The same prediction as its recommendation card, before the person rates it.
+    assert details["predicted_rating"] == recommended["predicted_rating"]
+    assert f"<strong>{recommended['predicted_rating']:.1f}★</strong>" in html
+    person.rate(item, 3.0)
+    assert workspace.item(item)["predicted_rating"] is None
+    assert "Kindred expects you to give it" not in page_text(client, f"/items/{item}")
 
 
 def test_people_page_before_and_after_rating(client: FlaskClient, person: Person) -> None:
