@@ -181,9 +181,17 @@ def _copy(stream: BinaryIO, path: Path, max_bytes: int) -> None:
             sink.write(chunk)
 
 
+def size_text(size: int) -> str:
+    """A size limit in words: ``1 GB``, ``16 MB``."""
+    if size >= 1024**3:
+        return f"{size / 1024**3:g} GB"
+    return f"{max(size // 1024**2, 1)} MB"
+
+
 def too_large(max_bytes: int) -> str:
+    """The sentence refusing an upload past ``max_bytes``."""
     return (
-        f"The file is larger than the {max_bytes / 1024**2:,.0f} MB an upload may be;"
+        f"The file is larger than the {size_text(max_bytes)} an upload may be;"
         " inside the Kindred window use “Choose a file…”, or import it with"
         " python -m recommender."
     )

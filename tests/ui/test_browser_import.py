@@ -181,3 +181,23 @@ def test_a_community_import_lists_the_first_hundred_skipped_rows(
     )
     expect(result.get_by_role("link", name="Download the skipped rows (CSV)")).to_be_visible()
     assert_clean(recorder)
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_sending(
+    live_server: LiveServer,  # noqa: F811
+    tab,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    page, recorder = tab
+    live_server.app.config["IMPORT_UPLOAD_MAX_BYTES"] = 2 * 1024**2
+    big = tmp_path / "huge.csv"
+    big.write_bytes(b"user,item,rating\n" + b"1,2,3\n" * 600_000)
+    page.goto(live_server.url(f"/import?token={live_server.token}"))
+    page.locator("[data-file-input]").set_input_files(str(big))
+    expect(page.get_by_role("alert")).to_have_text(
+        "huge.csv: The file is larger than the 2 MB an upload may be; inside the Kindred window"
+        " use “Choose a file…”, or import it with python -m recommender."
+    )
+    expect(page.locator("[data-preview]")).to_be_hidden()
+    assert not any("/api/import/staged" in url for url in recorder.requests)
+    assert_clean(recorder)

@@ -20,6 +20,8 @@ from flask import render_template
 from flask import request
 from werkzeug.utils import secure_filename
 
+from recommender.import_jobs import size_text
+from recommender.import_jobs import too_large
 from ui.context import BadRequestArgument
 from ui.context import json_body
 from ui.context import workspace
@@ -35,12 +37,15 @@ def upload_max_bytes() -> int:
     return int(current_app.config.get("IMPORT_UPLOAD_MAX_BYTES") or DEFAULT_UPLOAD_MAX_BYTES)
 
 
-def upload_limit_text() -> str:
-    """The upload limit in words: ``1 GB``, ``16 MB``."""
-    size = upload_max_bytes()
-    if size >= 1024**3:
-        return f"{size / 1024**3:g} GB"
-    return f"{max(size // 1024**2, 1)} MB"
+def upload_settings() -> dict:
+    """What the import pages need to know about uploads: the limit in bytes and in words, and
+    the sentence refusing a bigger file (the page refuses it before sending anything)."""
+    limit = upload_max_bytes()
+    return {
+        "upload_max_bytes": limit,
+        "upload_limit": size_text(limit),
+        "too_large": too_large(limit),
+    }
 
 
 def community_name(raw: object) -> str | None:
@@ -74,7 +79,7 @@ def page():
         status=workspace().status(),
         # Inside the window, the system's dialog reads a file of any size in place.
         native_dialog=current_app.config.get("NATIVE_FILE_DIALOG") is not None,
-        upload_limit=upload_limit_text(),
+        **upload_settings(),
         running_import=workspace().running_import(),
     )
 

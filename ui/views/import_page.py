@@ -39,8 +39,8 @@ from ui.context import workspace
 from ui.errors import NotFoundError
 from ui.errors import error_response
 from ui.views.communities import community_name
-from ui.views.communities import upload_limit_text
 from ui.views.communities import upload_max_bytes
+from ui.views.communities import upload_settings
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +63,7 @@ def _import_state() -> dict:
     return {
         "status": workspace().status(),
         "native_dialog": has_native_dialog(),
-        "upload_max_bytes": upload_max_bytes(),
-        "upload_limit": upload_limit_text(),
+        **upload_settings(),
         "running_import": workspace().running_import(),
     }
 

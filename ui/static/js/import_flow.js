@@ -11,23 +11,33 @@ const KindredImport = (() => {
   const { el } = Kindred;
   const number = (value) => Number(value || 0).toLocaleString("en");
 
-  /** Send a file's bytes to the staging endpoint; resolves to the preview. */
-  async function stageUpload(file) {
+  /**
+   * Send a file's bytes to the staging endpoint, reporting (sent, total) to `onProgress`;
+   * resolves to the preview. XMLHttpRequest, because fetch cannot report upload progress.
+   * `abort` receives a function that stops the upload.
+   */
+  function stageUpload(file, onProgress, abort) {
     const csrf = document.querySelector('meta[name="csrf-token"]').content;
-    let response;
-    try {
-      response = await fetch(`/api/import/staged?name=${encodeURIComponent(file.name)}`, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { Accept: "application/json", "Content-Type": "application/octet-stream", "X-CSRF-Token": csrf },
-        body: file,
+    return new Promise((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open("POST", `/api/import/staged?name=${encodeURIComponent(file.name)}`);
+      request.setRequestHeader("Accept", "application/json");
+      request.setRequestHeader("Content-Type", "application/octet-stream");
+      request.setRequestHeader("X-CSRF-Token", csrf);
+      request.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable) onProgress(event.loaded, event.total);
       });
-    } catch (networkError) {
-      throw new Error("Kindred's local server did not answer; is it still running?");
-    }
-    const payload = await response.json().catch(() => null);
-    if (!response.ok) throw new Error((payload && payload.error) || `Kindred refused the file (${response.status}).`);
-    return payload;
+      request.addEventListener("load", () => {
+        let payload = null;
+        try { payload = JSON.parse(request.responseText); } catch (notJson) { payload = null; }
+        if (request.status >= 200 && request.status < 300 && payload) resolve(payload);
+        else reject(new Error((payload && payload.error) || request.responseText.trim().slice(0, 200) || `Kindred refused the file (${request.status}).`));
+      });
+      request.addEventListener("error", () => reject(new Error("Kindred's local server did not answer; is it still running?")));
+      request.addEventListener("abort", () => reject(new Error("The upload was cancelled; nothing was imported.")));
+      abort(() => request.abort());
+      request.send(file);
+    });
   }
 
   function describe(preview) {
@@ -216,6 +226,7 @@ const KindredImport = (() => {
     let preview = null;
     let stagingError = null;
     let job = null;
+    let stopUpload = null; // aborts the upload in flight, if any
 
     function showError(message) {
       errorBox.textContent = message;
@@ -309,8 +320,24 @@ const KindredImport = (() => {
 
     function stageChosen(files) {
       if (!files.length) return;
-      if (chosen) chosen.textContent = files[0].name;
-      stage(() => stageUpload(files[0]), files[0].name);
+      const file = files[0];
+      if (chosen) chosen.textContent = file.name;
+      const limit = Number(root.dataset.uploadMax || 0);
+      if (limit && file.size > limit) { // refused here: the server would cut the upload short
+        reset("");
+        showError(`${file.name}: ${root.dataset.tooLarge}`);
+        return;
+      }
+      stage(() => {
+        busy(true);
+        const sending = (sent, total) => {
+          bar.max = total;
+          bar.value = sent;
+          progressLine.textContent = `Sending the file: ${number(Math.round(sent / 1048576))} of ${number(Math.round(total / 1048576))} MB`;
+        };
+        return stageUpload(file, sending, (stop) => { stopUpload = stop; })
+          .finally(() => { stopUpload = null; busy(false); });
+      }, file.name);
     }
 
     input.addEventListener("change", () => stageChosen(input.files));
@@ -412,6 +439,10 @@ const KindredImport = (() => {
     importButton.addEventListener("click", () => { start(); });
     if (root.dataset.runningJob) follow(root.dataset.runningJob); // an import started before a reload
     cancelButton.addEventListener("click", () => {
+      if (stopUpload) {
+        stopUpload();
+        return;
+      }
       if (!job) return;
       cancelButton.disabled = true;
       Kindred.api("POST", `/api/import/jobs/${job.id}/cancel`)
