@@ -10,7 +10,9 @@
 * ``/people`` ↔ ``GET /api/people?n=``
 * ``/evaluate`` ↔ ``GET /api/evaluate`` (poll); ``POST`` starts, ``DELETE`` cancels
 * ``/settings`` ↔ ``GET /api/settings``; ``POST`` changes model options, ``DELETE`` restores
-  the defaults; ``POST /api/clear-data`` with ``{"confirm": true}`` clears the person's data
+  the defaults; ``POST /api/display-scale`` with ``{"preference": ...}`` chooses the scale
+  ratings are shown and given in; ``POST /api/clear-data`` with ``{"confirm": true}`` clears
+  the person's data
 * want-list (shown on ``/ratings``): ``GET /api/want``; ``POST``/``DELETE /api/want``
 * ``/import`` ↔ ``POST /api/import`` (a personal export, uploaded)
 * ``/communities`` ↔ ``GET /api/communities``; ``POST`` imports an uploaded community file,
@@ -21,6 +23,11 @@
 * ``/about`` ↔ ``GET /api/about``
 
 Changes need the ``X-CSRF-Token`` header and take JSON objects: ``{"item": ID, "rating": n}``
-to rate, ``{"item": ID}`` to delete a rating or to hide/unhide an item. Errors are
+to rate on the community's scale or ``{"item": ID, "display_rating": n}`` on the person's
+display scale, ``{"item": ID}`` to delete a rating or to hide/unhide an item.
+
+Every rating in an answer is on the community's scale (``my_rating``, ``predicted_rating``,
+``community_mean``, a neighbour's ``rating``) with a ``*_display`` twin in the person's display
+scale, described by the answer's (or ``/api/status``'s) ``display_scale``. Errors are
 ``{"error": one sentence}`` with 400 (bad input) or 404 (unknown item or community member).
 """
