@@ -129,6 +129,15 @@ def test_rating_on_a_1_to_10_display_stores_the_community_rating_and_the_origina
     expect(card.locator(".predicted")).to_have_text(
         f"{predicted['predicted_rating_display']:.1f}/10"
     )
+    # Rated in place: the redrawn cards (built by the page script) still read out of 10.
+    rated = card.get_attribute("data-item")
+    with page.expect_response(lambda r: "/api/recommendations" in r.url):
+        card.locator('label[title="3 out of 10"]').click()
+    expect(card).not_to_have_attribute("data-item", rated or "")
+    expect(card.locator(".predicted")).to_have_text(re.compile(r"^\d+\.\d/10$"))
+    expect(card.locator(".why tbody td").last).to_have_text(re.compile(r"/10$"))
+    expect(card.locator("input[type=radio]")).to_have_count(10)
+    assert workspace.my_ratings_map()[rated] == 1.5
     page.goto(live_server.url("/ratings"))
     shown = page.locator(f'[data-ratings] > li[data-item="{item}"] [data-rating-value]')
     expect(shown).to_have_text("9")
