@@ -192,8 +192,8 @@ def too_large(max_bytes: int) -> str:
     """The sentence refusing an upload past ``max_bytes``."""
     return (
         f"The file is larger than the {size_text(max_bytes)} an upload may be;"
-        " inside the Kindred window use “Choose a file…”, or import it with"
-        " python -m recommender."
+        " in the Kindred window the system's file dialog reads a file of any size, or"
+        " import it with python -m recommender."
     )
 
 

@@ -109,7 +109,7 @@ def test_a_staged_file_expires(staging: StagingArea, monkeypatch) -> None:
 
 
 def test_too_large_or_unreadable_uploads_are_not_kept(staging: StagingArea) -> None:
-    with pytest.raises(UploadTooLarge, match="larger than the 0 MB an upload may be"):
+    with pytest.raises(UploadTooLarge, match="larger than the 1 MB an upload may be"):
         staging.stage_upload(io.BytesIO(b"x" * 5000), "big.csv", 4096)
     with pytest.raises(RatingsImportError, match=r"photo\.csv: is a PNG image"):
         staging.stage_upload(io.BytesIO(b"\x89PNG\r\n\x1a\n"), "photo.csv", 4096)

@@ -195,8 +195,8 @@ def test_a_file_over_the_upload_limit_is_refused_before_sending(
     page.goto(live_server.url(f"/import?token={live_server.token}"))
     page.locator("[data-file-input]").set_input_files(str(big))
     expect(page.get_by_role("alert")).to_have_text(
-        "huge.csv: The file is larger than the 2 MB an upload may be; inside the Kindred window"
-        " use “Choose a file…”, or import it with python -m recommender."
+        "huge.csv: The file is larger than the 2 MB an upload may be; in the Kindred window the"
+        " system's file dialog reads a file of any size, or import it with python -m recommender."
     )
     expect(page.locator("[data-preview]")).to_be_hidden()
     assert not any("/api/import/staged" in url for url in recorder.requests)
