@@ -80,6 +80,11 @@ const Kindred = (() => {
     return top <= 5 ? `${Number(value).toFixed(1)}★` : `${Number(value).toFixed(1)}/${top}`;
   }
 
+  /** A rating beside its stars, at most one decimal and no needless ".0": 4.56 → "4.6", 8 → "8". */
+  function oneDecimal(value) {
+    return String(Math.round(Number(value) * 10) / 10);
+  }
+
   /** The control position closest to a display-scale rating (DisplayScale.nearest_step). */
   function nearestStep(value, display = displayScale()) {
     const [lowest, highest] = display.scale;
@@ -119,7 +124,7 @@ const Kindred = (() => {
         el("span", { class: "visually-hidden" }, ratingWords(value, display))));
     }
     fieldset.append(el("span", { class: "rating-value", "aria-hidden": "true", "data-rating-value": true },
-      chosen === null ? "" : String(mine)));
+      chosen === null ? "" : oneDecimal(mine)));
     fieldset.append(el("button", {
       type: "button", class: "clear-rating", "data-clear-rating": true, hidden: chosen === null,
       "aria-label": `Remove your rating for ${item.title}`, title: "Remove rating",
@@ -185,7 +190,7 @@ const Kindred = (() => {
         radio.checked = chosen !== null && Math.abs(Number(radio.value) - chosen) < 1e-6;
       }
       fieldset.querySelector("[data-clear-rating]").hidden = chosen === null;
-      fieldset.querySelector("[data-rating-value]").textContent = chosen === null ? "" : String(rating);
+      fieldset.querySelector("[data-rating-value]").textContent = chosen === null ? "" : oneDecimal(rating);
       fieldset.dataset.saved = chosen === null ? "" : String(rating);
     }
   }
