@@ -71,7 +71,8 @@ def check_parameters(model: UserKNN) -> None:
 
 
 def check_ratings(ratings: object) -> pd.DataFrame:
-    """A clean ``user, item, rating`` frame: ids present, ratings finite; duplicates averaged."""
+    """A clean ``user, item, rating`` frame: ids present, ratings finite (repeated pairs are
+    averaged by ``RatingArrays.from_frame``)."""
     if not isinstance(ratings, pd.DataFrame):
         raise ConfigurationError(
             f"ratings must be a pandas DataFrame with columns user, item, rating; "
@@ -98,13 +99,10 @@ def check_ratings(ratings: object) -> pd.DataFrame:
             f"ratings row {position} has rating {frame['rating'].iloc[position]!r}, "
             "which is not a number."
         )
-    frame = pd.DataFrame(
-        {"user": frame["user"].to_numpy(), "item": frame["item"].to_numpy(), "rating": values}
+    # Repeated (user, item) pairs are averaged when the arrays are built (RatingArrays).
+    return pd.DataFrame(
+        {"user": frame["user"].array, "item": frame["item"].array, "rating": values.to_numpy()}
     )
-    if frame.duplicated(["user", "item"]).any():
-        logger.info("ratings holds repeated (user, item) pairs: using the mean of each")
-        frame = frame.groupby(["user", "item"], sort=False, as_index=False)["rating"].mean()
-    return frame
 
 
 def check_arrays(arrays: RatingArrays) -> RatingArrays:

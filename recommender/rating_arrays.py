@@ -21,11 +21,15 @@ biases) may be cached, keyed by ``content_hash`` and the options that shaped the
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,36 +65,39 @@ class RatingArrays:
         users: pd.Index,
         items: pd.Index,
     ) -> RatingArrays:
-        """Both layouts from parallel arrays of row numbers and ratings (each pair once).
+        """Both layouts from parallel arrays of row numbers and ratings.
 
-        Two stable counting sorts, linear in the number of ratings: by item, then by person,
-        gives the person-major order with items ascending; sorting that by item again gives
-        the item-major order with people ascending.
+        SciPy builds them in linear time (counting, not sorting, the entries). A (person,
+        item) pair given more than once gets the mean of its ratings.
         """
-        n_users, n_items = len(users), len(items)
-        by_item = stable_order(item_codes, n_items)
-        user_major = by_item[stable_order(user_codes[by_item], n_users)]
-        user_items = item_codes[user_major].astype(np.int32)
-        user_of_entry = user_codes[user_major].astype(np.int32)
-        user_ratings = np.asarray(ratings, dtype=np.float32)[user_major]
-        item_major = stable_order(user_items, n_items)
+        shape = (len(users), len(items))
+        values = np.asarray(ratings, dtype=np.float64)
+        by_user = sp.coo_matrix((values, (user_codes, item_codes)), shape=shape).tocsr()
+        if by_user.nnz != len(values):
+            logger.info("ratings holds repeated (user, item) pairs: using the mean of each")
+            repeats = sp.coo_matrix((np.ones(len(values)), (user_codes, item_codes)), shape=shape)
+            by_user.sort_indices()
+            counts = repeats.tocsr()
+            counts.sort_indices()
+            by_user.data /= counts.data
+        by_user.sort_indices()
+        by_item = by_user.tocsc()
+        by_item.sort_indices()
         return cls(
             users=users,
             items=items,
-            user_indptr=_indptr(user_of_entry, n_users),
-            user_items=user_items,
-            user_ratings=user_ratings,
-            item_indptr=_indptr(user_items, n_items),
-            item_users=user_of_entry[item_major],
-            item_ratings=user_ratings[item_major],
+            user_indptr=by_user.indptr.astype(np.int64),
+            user_items=by_user.indices.astype(np.int32, copy=False),
+            user_ratings=by_user.data.astype(np.float32),
+            item_indptr=by_item.indptr.astype(np.int64),
+            item_users=by_item.indices.astype(np.int32, copy=False),
+            item_ratings=by_item.data.astype(np.float32),
         )
 
     @classmethod
     def from_frame(cls, ratings: pd.DataFrame) -> RatingArrays:
-        """From a frame with columns ``user``, ``item``, ``rating`` (each pair once).
-
-        Row numbers follow the order in which ids first appear.
-        """
+        """From a frame with columns ``user``, ``item``, ``rating`` (a repeated pair gets the
+        mean of its ratings). Row numbers follow the order in which ids first appear."""
         user_codes, users = pd.factorize(ratings["user"], sort=False)
         item_codes, items = pd.factorize(ratings["item"], sort=False)
         return cls.from_codes(
@@ -126,13 +133,6 @@ def gather_segments(
     positions = np.arange(int(counts.sum()), dtype=np.int64)
     positions += np.repeat(starts - offsets, counts)
     return counts, [np.take(array, positions) for array in values]
-
-
-def _indptr(codes: np.ndarray, size: int) -> np.ndarray:
-    """Segment bounds of sorted ``codes``: ``indptr[c]:indptr[c + 1]`` holds code ``c``."""
-    indptr = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(codes, minlength=size), out=indptr[1:])
-    return indptr
 
 
 def stable_order(codes: np.ndarray, size: int) -> np.ndarray:
