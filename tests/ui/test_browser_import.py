@@ -180,6 +180,10 @@ def test_a_community_import_lists_the_first_hundred_skipped_rows(
         "The table shows the first 100 of 150."
     )
     expect(result.get_by_role("link", name="Download the skipped rows (CSV)")).to_be_visible()
+    expect(result.locator("[data-no-titles]")).to_contain_text("No titles were found")
+    result.get_by_role("button", name="Use “club” now").click()
+    expect(page).to_have_url(live_server.url("/recommendations"))
+    expect(page.locator(".app-header .community-name")).to_have_text("club")
     assert_clean(recorder)
 
 

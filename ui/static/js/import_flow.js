@@ -170,8 +170,14 @@ const KindredImport = (() => {
   /** What a finished community import stored. */
   function communityResult(answer) {
     const report = answer.report;
+    const noTitles = report.metadata_files.length
+      ? ""
+      : el("p", { class: "nudge", "data-no-titles": true },
+        "No titles were found beside the ratings (movies.csv, u.item, books.csv…), so items are"
+        + " shown by their ids. Import the dataset's ZIP instead to get titles, years and genres"
+        + " (inside the Kindred window, a ratings file chosen where it lies next to them works too).");
     return [
-      el("p", { "data-result-summary": true }, `${report.file}: ${answer.summary}`),
+      el("p", { "data-result-summary": true }, answer.summary),
       counts([
         ["Stored as", answer.name],
         ["Format", `${report.format} (${report.encoding})`],
@@ -181,8 +187,11 @@ const KindredImport = (() => {
         ["Titles", number(answer.stored.items)],
         ["Duplicates", number(report.duplicates)],
         ["Skipped rows", number(report.skipped_rows)],
+        ["Titles and years from", report.metadata_files.join(", ") || "none"],
       ]),
-      el("p", {}, el("a", { href: "/communities" }, "Use it on the Communities page →")),
+      noTitles,
+      el("p", {}, el("button", { type: "button", "data-use-imported": answer.name }, `Use “${answer.name}” now`),
+        " ", el("span", { class: "muted" }, "Your ratings are kept per community.")),
       el("div", { "data-result-skipped": true }, skippedSection(answer)),
     ];
   }
@@ -193,6 +202,15 @@ const KindredImport = (() => {
     section.replaceChildren(el("h2", { tabindex: "-1" }, "Imported"), ...body);
     section.hidden = false;
     section.querySelector("h2").focus();
+    const use = section.querySelector("[data-use-imported]");
+    if (use) {
+      use.addEventListener("click", () => {
+        use.disabled = true;
+        Kindred.api("POST", "/api/communities/current", { name: use.dataset.useImported })
+          .then(() => { window.location.assign("/recommendations"); })
+          .catch((error) => { use.disabled = false; Kindred.showError(error); });
+      });
+    }
   }
 
   function progressText(job) {
