@@ -20,6 +20,7 @@ from recommender.catalogue import TOP_RATED_PRIOR_COUNT
 from recommender.catalogue import fold_text
 from recommender.community import Community
 from recommender.rating_arrays import RatingArrays
+from recommender.rating_arrays import gather_segments
 
 
 class Slices(Mapping[str, range]):
@@ -95,6 +96,36 @@ def item_ratings(arrays: RatingArrays, item: str) -> pd.DataFrame:
         {
             "user": arrays.users[np.asarray(users, dtype=np.intp)].astype(str),
             "rating": np.asarray(arrays.item_ratings[rows.start : rows.stop], dtype=np.float64),
+        }
+    )
+
+
+def people_sample(arrays: RatingArrays, limit: int, seed: int) -> pd.DataFrame:
+    """Every rating of people drawn in a seeded random order until ``limit`` ratings are
+    reached (whole people; everyone when there are no more than ``limit`` ratings), as a frame
+    ``user, item, rating`` decoded from those people's slices only.
+
+    The same people and rows as :func:`recommender.evaluation_jobs.sample_people` over a stored
+    community's decoded frame (people in row order, each one's items ascending), without
+    decoding the other 31.9 million ratings of a 32M community.
+    """
+    sizes = np.diff(arrays.user_indptr)
+    if arrays.n_ratings <= limit:
+        chosen = np.arange(len(sizes))
+    else:
+        order = np.random.default_rng(seed).permutation(len(sizes))
+        chosen = order[np.cumsum(sizes[order]) <= limit]
+        if len(chosen) == 0:  # one person with more ratings than the limit
+            chosen = order[:1]
+        chosen = np.sort(chosen)
+    counts, (items, ratings) = gather_segments(
+        arrays.user_indptr, chosen, arrays.user_items, arrays.user_ratings
+    )
+    return pd.DataFrame(
+        {
+            "user": np.repeat(arrays.users.take(chosen).to_numpy(dtype=object), counts),
+            "item": arrays.items.take(np.asarray(items, dtype=np.intp)).to_numpy(dtype=object),
+            "rating": np.asarray(ratings, dtype=np.float64),
         }
     )
 

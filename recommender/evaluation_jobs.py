@@ -24,11 +24,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recommender.community_ratings import people_sample
 from recommender.errors import KindredError
 from recommender.evaluation import TOP_N
 from recommender.evaluation import rating_prediction
 from recommender.evaluation import top_n
 from recommender.model_settings import model_for
+from recommender.rating_arrays import RatingArrays
 
 logger = logging.getLogger(__name__)
 
@@ -88,19 +90,27 @@ def sample_people(
     return ratings[ratings["user"].isin(set(chosen))]
 
 
-def plan_for(ratings: pd.DataFrame, sample: pd.DataFrame) -> EvaluationPlan:
+def plan_for(ratings: pd.DataFrame | RatingArrays, sample: pd.DataFrame) -> EvaluationPlan:
+    if isinstance(ratings, RatingArrays):
+        ratings_total, people_total = ratings.n_ratings, ratings.shape[0]
+    else:
+        ratings_total, people_total = len(ratings), int(ratings["user"].nunique())
     return EvaluationPlan(
         folds=5 if len(sample) <= FULL_FOLDS_RATINGS else 3,
         ratings_used=len(sample),
         people_used=int(sample["user"].nunique()),
-        ratings_total=len(ratings),
-        people_total=int(ratings["user"].nunique()),
+        ratings_total=ratings_total,
+        people_total=people_total,
     )
 
 
-def rating_distribution(ratings: pd.DataFrame) -> list[dict[str, float | int]]:
+def rating_distribution(ratings: pd.DataFrame | RatingArrays) -> list[dict[str, float | int]]:
     """How many ratings each rating value got, lowest value first."""
-    counts = ratings["rating"].astype(float).value_counts().sort_index()
+    if isinstance(ratings, RatingArrays):
+        values = pd.Series(np.asarray(ratings.user_ratings))
+    else:
+        values = ratings["rating"].astype(float)
+    counts = values.value_counts().sort_index()
     return [{"rating": float(value), "count": int(count)} for value, count in counts.items()]
 
 
@@ -112,12 +122,16 @@ def relevance_threshold(scale: tuple[float, float]) -> float:
 
 
 class EvaluationJob:
-    """One evaluation of ``ratings`` with the model ``options``; run `run` in a thread."""
+    """One evaluation of ``ratings`` with the model ``options``; run `run` in a thread.
+
+    ``ratings`` is a frame ``user, item, rating``, or a community's :class:`RatingArrays`
+    (a stored community's memory maps), from which only the sampled people are decoded.
+    """
 
     def __init__(
         self,
         community: str,
-        ratings: pd.DataFrame,
+        ratings: pd.DataFrame | RatingArrays,
         scale: tuple[float, float],
         options: Mapping[str, Any],
         seed: int = SEED,
@@ -127,7 +141,7 @@ class EvaluationJob:
         self.scale = scale
         self.seed = seed
         self.ratings = ratings
-        self.sample = ratings
+        self.sample: pd.DataFrame | None = None  # drawn by `run`, in the job's thread
         self.plan: EvaluationPlan | None = None  # drawn by `run`, in the job's thread
         current_k = int(model_for(self.options).k)
         current_similarity = str(model_for(self.options).similarity)
@@ -197,9 +211,13 @@ class EvaluationJob:
         """Draw the sample (big communities only) and count the ratings of each value."""
         self._step("Preparing the ratings")
         ratings = self.ratings
-        sample = ratings
-        if len(ratings) > SAMPLE_ABOVE:
+        if isinstance(ratings, RatingArrays):
+            limit = SAMPLE_RATINGS if ratings.n_ratings > SAMPLE_ABOVE else ratings.n_ratings
+            sample = people_sample(ratings, limit, self.seed)
+        elif len(ratings) > SAMPLE_ABOVE:
             sample = sample_people(ratings, SAMPLE_RATINGS, self.seed)
+        else:
+            sample = ratings
         plan = plan_for(ratings, sample)
         distribution = rating_distribution(ratings)
         with self._lock:
