@@ -108,6 +108,11 @@ class StagingArea:
             raise KindredError("That file is no longer waiting to be imported; choose it again.")
         return staged
 
+    def expire(self) -> None:
+        """Delete the waiting file if it has waited longer than ``STAGING_TTL_SECONDS``."""
+        with self._lock:
+            self._expire()
+
     def claim(self, staged_id: str) -> StagedFile:
         """Take ``staged_id`` for an import: it stops waiting (it cannot be imported twice, and
         a newer staging leaves it alone) until `discard` or `release`."""

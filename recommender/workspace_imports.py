@@ -140,7 +140,10 @@ class ImportFlow:
         return job.snapshot()
 
     def running_import(self) -> dict[str, Any] | None:
-        """The snapshot of the import running now; None when none is."""
+        """The snapshot of the import running now; None when none is. (Asked on every import
+        page, so a file left waiting too long is deleted here too.)"""
+        if "_staging" in self.__dict__:
+            self._staging.expire()
         job = self._import_runner.current()
         return None if job is None else job.snapshot()
 

@@ -103,9 +103,10 @@ def test_a_second_import_is_refused_and_its_file_waits(workspace: Workspace) -> 
 def test_a_staged_file_expires(staging: StagingArea, monkeypatch) -> None:
     staged = staging.stage_upload(io.BytesIO(COMMUNITY.encode()), "a.csv", 1024**2)
     monkeypatch.setattr(import_jobs, "STAGING_TTL_SECONDS", -1)
+    staging.expire()
+    assert not staged.path.exists()
     with pytest.raises(KindredError):
         staging.get(staged.id)
-    assert not staged.path.exists()
 
 
 def test_too_large_or_unreadable_uploads_are_not_kept(staging: StagingArea) -> None:
