@@ -151,3 +151,40 @@ def test_rating_on_a_1_to_10_display_stores_the_community_rating_and_the_origina
     expect(page.locator("table.histogram tbody tr").first).to_contain_text("10.0/10")
     screenshot(page, "walk-title-page-out-of-10")
     assert_clean(recorder)
+
+
+def test_recommendation_filters_sort_and_pages_from_the_keyboard(
+    live_server: LiveServer,  # noqa: F811
+    workspace: Workspace,
+    tab,  # noqa: F811
+) -> None:
+    page, recorder = tab
+    for item in workspace.catalogue(genre="Comedy", per_page=6)["items"]:
+        workspace.rate(item["item"], 4.5)
+    page.goto(live_server.url(f"/recommendations?token={live_server.token}"))
+    toolbar = page.get_by_role("form", name="Filter recommendations")
+    toolbar.get_by_label("Genre").select_option("Drama")
+    toolbar.get_by_label("Sort").select_option("predicted")
+    toolbar.get_by_label("From year").fill("1990")
+    toolbar.get_by_label("From year").press("Enter")  # submits, as a person would
+    cards = page.locator("[data-recommendations] > li")
+    expect(cards.first).to_be_visible()
+    expect(page.locator("[data-total]")).to_contain_text("matching recommendation")
+    predicted = [
+        float(text.split("★")[0]) for text in cards.locator(".predicted").all_inner_texts()
+    ]
+    assert predicted == sorted(predicted, reverse=True)
+    years = [int(text) for text in cards.locator(".year").all_inner_texts()]
+    assert min(years) >= 1990
+    assert all("Drama" in card.inner_text() for card in cards.all())
+    pager = page.get_by_role("navigation", name="Pages")
+    expect(pager).to_contain_text("Page 1 of")
+    first_page = cards.first.get_attribute("data-item")
+    pager.get_by_role("link", name="Next →").click()
+    expect(page.get_by_role("navigation", name="Pages")).to_contain_text("Page 2 of")
+    expect(cards.first).not_to_have_attribute("data-item", first_page or "")
+    assert "genre=Drama" in page.url and "sort=predicted" in page.url
+    page.get_by_role("link", name="Clear filters").click()
+    expect(page.locator("[data-total]")).to_have_count(0)
+    expect(cards).to_have_count(20)
+    assert_clean(recorder)
