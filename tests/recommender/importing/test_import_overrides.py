@@ -120,3 +120,52 @@ def test_the_skipped_list_keeps_every_listed_row(write):
         "value": "x",
         "raw": "u1,i1,x",
     }
+
+
+@pytest.mark.parametrize(
+    ("relative", "kind", "format_name", "roles"),
+    [
+        ("ml-latest-small/ratings.csv", "community", "movielens-csv", ["user", "item", "rating"]),
+        ("ml-100k/u.data", "community", "movielens-100k", ["user", "item", "rating"]),
+        (
+            "exports/imdb/TylerGrossi_Movie-Rankings_imdb_ratings.csv",
+            "personal",
+            "imdb",
+            ["item", "rating", "timestamp", "title"],
+        ),
+        (
+            "exports/letterboxd/vikram14s_FeedMovie_ratings.csv",
+            "personal",
+            "letterboxd",
+            ["timestamp", "title", "year", "rating"],
+        ),
+        (
+            "exports/goodreads/bernardkung_goodreads_goodreads_library_export.csv",
+            "personal",
+            "goodreads",
+            ["item", "title", "isbn", "isbn13", "rating"],
+        ),
+    ],
+)
+def test_real_files_are_previewed_as_detected(shared_file, relative, kind, format_name, roles):
+    preview = preview_file(shared_file(relative)).to_dict()
+    assert (preview["kind"], preview["format"], preview["usable"]) == (kind, format_name, True)
+    detected = [column["role"] for column in preview["columns"] if column["role"]]
+    assert all(role in detected for role in roles), detected
+    assert len(preview["rows"]) == 10
+    assert all(len(row) == len(preview["columns"]) for row in preview["rows"])
+
+
+def test_a_zip_is_previewed_through_its_ratings_member(shared_file, tmp_path):
+    import zipfile
+
+    archive = tmp_path / "ml-latest-small.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in ("ratings.csv", "movies.csv"):
+            zipped.write(shared_file(f"ml-latest-small/{name}"), f"ml-latest-small/{name}")
+    preview = preview_file(archive).to_dict()
+    assert (preview["file"], preview["member"], preview["format"]) == (
+        "ml-latest-small.zip",
+        "ratings.csv",
+        "movielens-csv",
+    )
