@@ -88,15 +88,25 @@ class ImportFlow:
         """Start importing the staged file as ``kind`` (default: as detected) with the
         person's ``columns`` (role -> column; default: as detected); answers the job's first
         snapshot. Roles that cannot work are refused here, before anything starts, and a
-        second import while one runs is refused with a sentence."""
+        second import while one runs is refused with a sentence. The staged copy is deleted
+        when the import finishes or is cancelled; after a failure it waits again."""
         staged = self._staging.get(staged_id)
         kind = checked_kind(kind if kind is not None else staged.preview.kind)
         roles = checked_columns(columns)
         staged.preview.check_roles(roles, kind)
         staged = self._staging.claim(staged_id)
         job = ImportJob(kind, staged.name, self._importer(staged, kind, roles, name))
+
+        def after() -> None:
+            # A failed import (roles that read no usable rating, say) leaves the file waiting,
+            # so the person can correct the roles and try again; otherwise it is done with.
+            if job.state == "failed":
+                self._staging.release(staged)
+            else:
+                self._staging.discard(staged.id)
+
         try:
-            return self._import_runner.start(job, after=lambda: self._staging.discard(staged.id))
+            return self._import_runner.start(job, after=after)
         except BaseException:
             self._staging.release(staged)  # refused (another import runs): it waits again
             raise

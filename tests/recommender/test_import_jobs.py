@@ -263,3 +263,21 @@ def test_the_log_keeps_the_first_thousand_skipped_rows_and_says_how_many(
     assert (
         len(lines) == 1001 and lines[1] == "3,rating,rating 'bad' is not a number,bad,\"u1,m1,bad\""
     )
+
+
+def test_a_failed_import_leaves_the_file_waiting_for_corrected_roles(workspace: Workspace) -> None:
+    content = b"user,item,rating,note\n" + b"".join(
+        f"u{n % 5},i{n},{1 + n % 5},x\n".encode() for n in range(40)
+    )
+    staged = workspace.stage_import_upload(io.BytesIO(content), "club.csv", 1024**2)
+    wrong = {"user": 0, "item": 1, "rating": 3}  # the note column holds no ratings
+    job = workspace.start_import(staged["staged_id"], columns=wrong)
+    assert workspace.wait_for_import(30)
+    failed = workspace.import_job(job["id"])
+    assert failed["state"] == "failed" and "not a number" in failed["message"]
+    assert workspace.staged_import(staged["staged_id"])["file"] == "club.csv"
+    job = workspace.start_import(staged["staged_id"], columns={"user": 0, "item": 1, "rating": 2})
+    assert workspace.wait_for_import(30)
+    assert workspace.import_job(job["id"])["state"] == "finished"
+    with pytest.raises(KindredError, match="no longer waiting"):
+        workspace.staged_import(staged["staged_id"])

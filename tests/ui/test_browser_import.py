@@ -82,8 +82,18 @@ def test_preview_correct_import_and_download_the_skipped_rows(
         "Choose the column with the item id or the title."
     )
     title_role.select_option("title")
-    rating_role.select_option("rating")
     expect(page.locator("[data-roles-error]")).to_be_hidden()
+    # Years taken for ratings: the import fails with one sentence and the file waits again.
+    year_role = page.get_by_label("Year role")
+    year_role.select_option("rating")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("[data-import-error]")).to_have_text(
+        "my export.csv: has no ratings on a scale Kindred knows."
+    )
+    expect(page.locator("[data-preview]")).to_be_visible()
+    rating_role.select_option("rating")
+    expect(year_role).to_have_value("")
+    year_role.select_option("year")
     assert workspace.my_ratings_map() == {}  # nothing imported before the person says so
 
     page.get_by_role("button", name="Import", exact=True).click()

@@ -414,6 +414,9 @@ const KindredImport = (() => {
           if (options.onFinished) options.onFinished(finished);
           else showResult(result, finished);
           await Kindred.refreshStatus();
+        } else if (finished.state === "failed" && preview) {
+          state.textContent = ""; // the file waits again: correct the roles and retry
+          showError(finished.message);
         } else {
           reset("");
           showError(finished.message);
