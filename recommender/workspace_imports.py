@@ -73,8 +73,9 @@ class ImportFlow:
         self._staging.discard(staged_id)
 
     def close_imports(self) -> None:
-        """Delete the staged copies (also done when the process exits)."""
-        self._staging.close()
+        """Delete the staged copies (also done when the process exits); for ``close``."""
+        if "_staging" in self.__dict__:
+            self._staging.close()
 
     # ------------------------------------------------------------------ jobs
     def start_import(
