@@ -14,14 +14,12 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from recommender.catalogue import SORTS
-from recommender.catalogue import agreement
 from recommender.catalogue import all_genres
 from recommender.catalogue import item_view
 from recommender.catalogue import kindred_view
@@ -40,23 +38,21 @@ from recommender.importing.progress import CancelCheck
 from recommender.importing.progress import ProgressCallback
 from recommender.knn import UserKNN
 from recommender.personal_import import import_personal_file
-from recommender.results import Neighbour
 from recommender.storage import Store
 from recommender.workspace_communities import CommunityChoice
 from recommender.workspace_data import DataFiles
 from recommender.workspace_imports import ImportFlow
 from recommender.workspace_preferences import Preferences
+from recommender.workspace_recommending import MIN_RATINGS
+from recommender.workspace_recommending import Recommending
 
 logger = logging.getLogger(__name__)
 
-# Below this many ratings, recommendations are shown with a nudge to rate more.
-MIN_RATINGS = 5
-# How many kindred people an item page and the agree/disagree lists look at.
+# How many kindred people an item page looks at.
 KINDRED_SAMPLE = 40
-AGREEMENT_TITLES = 3
 
 
-class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
+class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow, Recommending):
     """The current community, its model, and the person's own ratings.
 
     Parameters
@@ -293,113 +289,6 @@ class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow):
         view["predicted_rating"] = round(float(found[0].predicted_rating), 2) if found else None
         view["confidence"] = round(float(found[0].confidence), 3) if found else None
         return self.item_with_display(view)
-
-    # ----------------------------------------------------------------- recommending
-    def recommendations(self, n: int = 20, user: str | None = None) -> dict[str, object]:
-        """The top ``n`` items for the person (``user=None``) or for a community member.
-
-        Hidden items are never recommended to the person; rated items never are to anyone.
-        """
-        return self._recommend(n, user=user, personal_ratings=None)
-
-    def recommendations_for_ratings(
-        self, personal_ratings: Mapping[str, float], n: int = 20
-    ) -> dict[str, object]:
-        """The top ``n`` items for ratings that are not stored (a file given to the CLI)."""
-        return self._recommend(n, user=None, personal_ratings=dict(personal_ratings))
-
-    def _recommend(
-        self, n: int, user: str | None, personal_ratings: dict[str, float] | None
-    ) -> dict[str, object]:
-        if n < 1 or n > 500:
-            raise KindredError("The number of recommendations must be between 1 and 500.")
-        model = self.model()
-        my_ratings = self.my_ratings_map() if personal_ratings is None else personal_ratings
-        if user is None:
-            based_on = len(my_ratings)
-            if based_on == 0:
-                return self._no_recommendations("Rate a few titles to get recommendations.")
-            found = model.recommend(ratings=my_ratings, n=n, exclude=self._never_recommended())
-        else:
-            user = str(user)
-            if user not in self._rows_by_user:
-                raise KindredError(
-                    f"'{user}' is not a member of the community {self.community.name}."
-                )
-            based_on = len(self._rows_by_user[user])
-            found = model.recommend(user=user, n=n)
-        items = []
-        for recommendation in found:
-            view = item_view(str(recommendation.item), self.statistics, my_ratings)
-            view.update(
-                predicted_rating=round(float(recommendation.predicted_rating), 2),
-                confidence=round(float(recommendation.confidence), 3),
-                score=float(recommendation.score),
-                kindred_count=len(recommendation.neighbours),
-                neighbours=[
-                    kindred_view(neighbour.user, neighbour.similarity, neighbour.rating)
-                    for neighbour in recommendation.neighbours
-                ],
-            )
-            items.append(view)
-        enough = user is not None or based_on >= MIN_RATINGS
-        message = None
-        if not enough:
-            message = (
-                f"Based on only {based_on} rating(s): rate at least {MIN_RATINGS} for better picks."
-            )
-        elif not items:
-            message = "None of your kindred people rated anything you have not seen yet."
-        return {
-            "for": "you" if user is None else user,
-            "based_on": based_on,
-            "enough_ratings": enough,
-            "message": message,
-            "items": items,
-        }
-
-    def _never_recommended(self) -> set[str]:
-        """Items the person hid or has seen without rating: never recommended to them."""
-        name = self.community.name
-        return set(self.store.hidden(name)) | set(self.store.seen(name))
-
-    def _no_recommendations(self, message: str) -> dict[str, object]:
-        return {
-            "for": "you",
-            "based_on": 0,
-            "enough_ratings": False,
-            "message": message,
-            "items": [],
-        }
-
-    def neighbours(self, n: int = 20) -> dict[str, object]:
-        """The person's most kindred community members, with the titles they agree and
-        disagree on most (by absolute difference of ratings on co-rated items)."""
-        if n < 1 or n > 500:
-            raise KindredError("The number of kindred people must be between 1 and 500.")
-        my_ratings = self.my_ratings_map()
-        people = []
-        neighbours = self._neighbours(my_ratings, n)
-        ratings_of = self._ratings_of([str(neighbour.user) for neighbour in neighbours])
-        for neighbour, their_ratings in zip(neighbours, ratings_of, strict=True):
-            agree, disagree = agreement(
-                my_ratings, their_ratings, self.community.title_of, AGREEMENT_TITLES
-            )
-            people.append(
-                {
-                    "user": str(neighbour.user),
-                    "similarity": round(float(neighbour.similarity), 3),
-                    "overlap": int(neighbour.overlap),
-                    "agree": agree,
-                    "disagree": disagree,
-                }
-            )
-        return {"based_on": len(my_ratings), "items": people}
-
-    def _neighbours(self, my_ratings: Mapping[str, float], n: int) -> list[Neighbour]:
-        if not my_ratings:
-            return []
-        return self.model().neighbours(ratings=my_ratings, n=n)
 
     # ----------------------------------------------------------------- validation
     def _known_item(self, item: object) -> str:
