@@ -95,7 +95,9 @@ class Workspace(CommunityChoice, DataFiles, Preferences, ImportFlow, Recommendin
                 self.__dict__.pop(cached, None)
 
     def close(self) -> None:
-        """Close the person's database (the app and the CLI call this when they stop)."""
+        """Delete staged import files and close the person's database (the app and the CLI
+        call this when they stop)."""
+        self.close_imports()
         self.store.close()
 
     def __enter__(self) -> Workspace:

@@ -14,12 +14,17 @@
   ratings are shown and given in; ``POST /api/clear-data`` with ``{"confirm": true}`` clears
   the person's data
 * want-list (shown on ``/ratings``): ``GET /api/want``; ``POST``/``DELETE /api/want``
-* ``/import`` ↔ ``POST /api/import`` (a personal export, uploaded)
+* ``/import`` ↔ ``GET /api/import``; ``POST /api/import/staged?name=`` (the raw file body)
+  stages a file and answers its preview; ``GET``/``DELETE /api/import/staged/<id>``;
+  ``POST /api/import/jobs`` starts the import with the person's roles and kind,
+  ``GET /api/import/jobs/<id>`` polls it, ``POST /api/import/jobs/<id>/cancel`` cancels it;
+  ``GET /api/imports/<log id>/skipped.csv`` downloads an import's skipped rows;
+  ``POST /api/import`` (one step: a personal export, uploaded) stays for scripts
 * ``/communities`` ↔ ``GET /api/communities``; ``POST`` imports an uploaded community file,
   ``DELETE`` deletes one, ``POST /api/communities/current`` switches
 * inside the window only: ``POST /api/native/open-file`` with ``{"purpose": "personal" |
-  "community", "name"?}`` opens the system's file dialog and imports the chosen file in place
-  (no size limit); answers ``{"cancelled": true}`` or the import's answer; 404 in a browser
+  "community", "name"?}`` opens the system's file dialog and stages the chosen file in place
+  (no size limit); answers ``{"cancelled": true}`` or its preview; 404 in a browser
 * ``/about`` ↔ ``GET /api/about``
 
 Changes need the ``X-CSRF-Token`` header and take JSON objects: ``{"item": ID, "rating": n}``
