@@ -281,3 +281,12 @@ def test_a_failed_import_leaves_the_file_waiting_for_corrected_roles(workspace: 
     assert workspace.import_job(job["id"])["state"] == "finished"
     with pytest.raises(KindredError, match="no longer waiting"):
         workspace.staged_import(staged["staged_id"])
+
+
+def test_closing_the_workspace_removes_its_staged_uploads(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "data")
+    staged = workspace.stage_import_upload(io.BytesIO(COMMUNITY.encode()), "club.csv", 1024**2)
+    path = Path(workspace._staging.get(staged["staged_id"]).path)
+    assert path.exists()
+    workspace.close()
+    assert not path.exists()
