@@ -31,8 +31,6 @@ from recommender.storage.export import to_csv
 logger = logging.getLogger(__name__)
 
 SKIPPED_COLUMNS = ("line", "field", "reason", "value", "raw")
-#: How far back the import log is searched for a skipped-row report.
-LOG_SEARCH_LIMIT = 1000
 
 
 class ImportFlow:
@@ -167,8 +165,7 @@ class ImportFlow:
         """The skipped rows the import log kept for import ``log_id``: ``file`` (a download
         name), ``csv`` (line, field, reason, value, raw; cells neutralised against formulas),
         ``listed`` and ``total``. None when the log has no such import."""
-        entries = self.store.import_log(LOG_SEARCH_LIMIT)
-        entry = next((e for e in entries if e["id"] == log_id), None)
+        entry = self.store.import_entry(log_id)
         if entry is None:
             return None
         report = entry["summary"].get("report", {})

@@ -176,6 +176,15 @@ class CommunityRecords(Database):
             )
             return int(cursor.lastrowid or 0)
 
+    def import_entry(self, log_id: int) -> dict[str, Any] | None:
+        """One import's log entry (summary decoded), or None when there is no such import."""
+        rows = self._query(
+            "SELECT id, community, source_file, started_at, finished_at, summary "
+            "FROM import_log WHERE id = ?",
+            [int(log_id)],
+        )
+        return {**dict(rows[0]), "summary": json.loads(rows[0]["summary"])} if rows else None
+
     def import_log(self, limit: int = 50) -> list[dict[str, Any]]:
         """The most recent imports, newest first, with their summaries decoded."""
         rows = self._query(

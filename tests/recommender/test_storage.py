@@ -407,6 +407,8 @@ def test_import_log_newest_first(store: Store):
     assert [entry["id"] for entry in log] == [second, first]
     assert log[0]["summary"]["rejected"] == [{"line": 3}]
     assert store.import_log(limit=1) == log[:1]
+    assert store.import_entry(first) == log[1]
+    assert store.import_entry(second + 1) is None
 
 
 # ---------------------------------------------------------------------- concurrency
