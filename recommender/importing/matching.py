@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from recommender.community import Community
@@ -60,13 +61,15 @@ class Match:
 
 
 class ItemIndex:
-    """Lookup tables over a community's catalogue, built once per import."""
+    """Lookup tables over a community's catalogue, built once per community (see
+    :func:`item_index`): about 4 s for MovieLens 32M's 87,585 titles."""
 
     def __init__(self, community: Community) -> None:
         items = community.items
         self.item_ids = set(items.index.astype(str))
-        popularity = community.ratings["item"].value_counts()
-        self.popularity = {str(k): int(v) for k, v in popularity.items()}
+        arrays = community.rating_arrays()  # stored communities: no ratings decoded
+        counts = np.diff(arrays.item_indptr).tolist()
+        self.popularity = dict(zip(map(str, arrays.items), counts, strict=True))
         self.imdb = self._column_map(items, "imdb_id", normalise_imdb_id)
         self.goodreads = self._column_map(items, "goodreads_book_id", lambda v: str(v).strip())
         self.isbn = self._column_map(items, "isbn", clean_isbn)
@@ -168,3 +171,13 @@ class ItemIndex:
         if title:
             return found
         return Match(None, "the community has no item with this id")
+
+
+def item_index(community: Community) -> ItemIndex:
+    """The community's :class:`ItemIndex`, built on first use and kept with the community
+    (its catalogue never changes), so a second import into it starts at once."""
+    cached = community.__dict__.get("_item_index")
+    if cached is None:
+        cached = ItemIndex(community)
+        community.__dict__["_item_index"] = cached  # a frozen dataclass: cache beside it
+    return cached

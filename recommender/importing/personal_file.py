@@ -26,6 +26,7 @@ from recommender.importing.failures import import_failures_as_sentences
 from recommender.importing.matching import ItemIndex
 from recommender.importing.matching import Match
 from recommender.importing.matching import clean_isbn
+from recommender.importing.matching import item_index
 from recommender.importing.progress import CancelCheck
 from recommender.importing.progress import ImportCancelled
 from recommender.importing.progress import ProgressCallback
@@ -144,7 +145,7 @@ def _read(
                 table = concat_rows([table, extra])
             else:
                 report.warn(f"{name} in the export was not recognised and was ignored")
-    index = ItemIndex(community) if community is not None else None
+    index = item_index(community) if community is not None else None
     return _assemble(table, spec, report, index, community)
 
 

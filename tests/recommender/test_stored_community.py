@@ -90,6 +90,22 @@ def test_recommending_after_reopening_decodes_no_rating(data_dir: Path) -> None:
         assert not is_decoded(workspace.community)
 
 
+def test_importing_a_personal_export_decodes_no_rating_and_matches_once(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    with Workspace(data_dir) as workspace:
+        items = workspace.catalogue(per_page=3)["items"]
+        export = tmp_path / "mine.csv"
+        rows = [f"{view['item']},4" for view in items]
+        export.write_text("item,rating\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        first = workspace.import_personal(export)
+        index = workspace.community.__dict__["_item_index"]
+        workspace.import_personal(export)
+        assert workspace.community.__dict__["_item_index"] is index  # built once
+        assert first["kind"] == "personal" and len(workspace.my_ratings()) == 3
+        assert not is_decoded(workspace.community)
+
+
 def test_the_frame_is_decoded_on_demand_once(data_dir: Path) -> None:
     with Workspace(data_dir) as workspace:
         community = workspace.community
