@@ -24,6 +24,7 @@ from recommender.community import Community
 from recommender.community_store import CommunityStore
 from recommender.knn import UserKNN
 from recommender.storage import Store
+from recommender.storage.arrays import StoredCommunity
 from recommender.storage.personal import APP_SOURCE
 
 if TYPE_CHECKING:
@@ -210,7 +211,16 @@ class Preferences:
 
         community = self.community
         parameters = self._unfitted_model.get_params()
-        job = EvaluationJob(community.name, community.ratings, community.scale, parameters)
+        # A stored community is sampled from its memory-mapped arrays, decoding only the people
+        # drawn (its full frame is tens of seconds and gigabytes at 32M ratings); one held in
+        # memory (the demo) keeps its frame, whose row order the folds follow.
+        ratings = community.rating_arrays() if isinstance(community, StoredCommunity) else None
+        job = EvaluationJob(
+            community.name,
+            community.ratings if ratings is None else ratings,
+            community.scale,
+            parameters,
+        )
         return self._evaluations.start(job)
 
     def evaluation_status(self) -> dict[str, Any]:

@@ -106,6 +106,15 @@ def test_importing_a_personal_export_decodes_no_rating_and_matches_once(
         assert not is_decoded(workspace.community)
 
 
+def test_evaluating_a_stored_community_decodes_no_full_frame(data_dir: Path) -> None:
+    with Workspace(data_dir) as workspace:
+        workspace.start_evaluation()
+        assert workspace.wait_for_evaluation(timeout=120)
+        status = workspace.evaluation_status()
+        assert status["state"] == "finished", status
+        assert not is_decoded(workspace.community)
+
+
 def test_the_frame_is_decoded_on_demand_once(data_dir: Path) -> None:
     with Workspace(data_dir) as workspace:
         community = workspace.community
