@@ -12,10 +12,8 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from recommender.community import Community
 from recommender.errors import KindredError
 
 SORTS = ("popular", "top_rated", "title", "year")
@@ -36,29 +34,6 @@ def split_genres(genres: object) -> list[str]:
     if not isinstance(genres, str) or not genres or genres == "(no genres listed)":
         return []
     return [genre for genre in genres.split("|") if genre]
-
-
-def item_statistics(community: Community) -> pd.DataFrame:
-    """One row per catalogue item: ``count``, ``mean`` and the Bayesian ``top_score``.
-
-    ``top_score = (C·m + Σ r) / (C + n)`` where ``m`` is the community's mean rating, ``n`` the
-    item's number of ratings and ``C`` = ``TOP_RATED_PRIOR_COUNT``: an item rated 5 by one person
-    does not outrank one rated 4.6 by hundreds.
-    """
-    grouped = community.ratings.groupby("item", sort=False)["rating"].agg(["count", "sum"])
-    statistics = pd.DataFrame(index=community.items.index)
-    statistics["count"] = grouped["count"].reindex(statistics.index).fillna(0).astype(np.int64)
-    rating_sum = grouped["sum"].reindex(statistics.index).fillna(0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        statistics["mean"] = rating_sum / statistics["count"].where(statistics["count"] > 0)
-    overall_mean = float(community.ratings["rating"].mean()) if len(community.ratings) else 0.0
-    prior = TOP_RATED_PRIOR_COUNT
-    statistics["top_score"] = (prior * overall_mean + rating_sum) / (prior + statistics["count"])
-    statistics["title"] = community.items["title"].astype(str)
-    statistics["folded_title"] = statistics["title"].map(fold_text)
-    statistics["year"] = community.items.get("year", pd.Series(pd.NA, index=statistics.index))
-    statistics["genres"] = community.items.get("genres", pd.Series("", index=statistics.index))
-    return statistics
 
 
 @dataclass(frozen=True)

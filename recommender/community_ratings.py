@@ -152,9 +152,8 @@ def item_statistics(community: Community) -> pd.DataFrame:
 
     ``top_score = (C·m + Σ r) / (C + n)`` where ``m`` is the community's mean rating, ``n`` the
     item's number of ratings and ``C`` = ``TOP_RATED_PRIOR_COUNT``: an item rated 5 by one
-    person does not outrank one rated 4.6 by hundreds. The same table as
-    :func:`recommender.catalogue.item_statistics`, read from the arrays instead of a groupby
-    over the ratings DataFrame.
+    person does not outrank one rated 4.6 by hundreds. Read from the arrays in one pass, not
+    by a groupby over the ratings DataFrame (which the tests keep as the reference).
     """
     totals = item_totals(community.rating_arrays())
     statistics = pd.DataFrame(index=community.items.index)

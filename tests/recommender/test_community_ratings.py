@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recommender.catalogue import TOP_RATED_PRIOR_COUNT
 from recommender.catalogue import fold_text
-from recommender.catalogue import item_statistics as frame_statistics
 from recommender.community import Community
 from recommender.community_ratings import folded_titles
 from recommender.community_ratings import item_ratings
@@ -61,6 +61,31 @@ def stored(community: Community, folder: Path) -> Community:
 def community(request: pytest.FixtureRequest, tmp_path: Path) -> Community:
     chosen = demo_community() if request.param.endswith("demo") else generated_community()
     return stored(chosen, tmp_path / "stored") if request.param.startswith("stored") else chosen
+
+
+def frame_statistics(community: Community) -> pd.DataFrame:
+    """The reference: what the catalogue computed from the ratings DataFrame with a groupby
+    before it read the arrays. One row per catalogue item: ``count``, ``mean`` and the
+    Bayesian ``top_score``.
+
+    ``top_score = (C·m + Σ r) / (C + n)`` where ``m`` is the community's mean rating, ``n`` the
+    item's number of ratings and ``C`` = ``TOP_RATED_PRIOR_COUNT``: an item rated 5 by one person
+    does not outrank one rated 4.6 by hundreds.
+    """
+    grouped = community.ratings.groupby("item", sort=False)["rating"].agg(["count", "sum"])
+    statistics = pd.DataFrame(index=community.items.index)
+    statistics["count"] = grouped["count"].reindex(statistics.index).fillna(0).astype(np.int64)
+    rating_sum = grouped["sum"].reindex(statistics.index).fillna(0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        statistics["mean"] = rating_sum / statistics["count"].where(statistics["count"] > 0)
+    overall_mean = float(community.ratings["rating"].mean()) if len(community.ratings) else 0.0
+    prior = TOP_RATED_PRIOR_COUNT
+    statistics["top_score"] = (prior * overall_mean + rating_sum) / (prior + statistics["count"])
+    statistics["title"] = community.items["title"].astype(str)
+    statistics["folded_title"] = statistics["title"].map(fold_text)
+    statistics["year"] = community.items.get("year", pd.Series(pd.NA, index=statistics.index))
+    statistics["genres"] = community.items.get("genres", pd.Series("", index=statistics.index))
+    return statistics
 
 
 def frame_of(community: Community) -> pd.DataFrame:
