@@ -152,6 +152,8 @@ def task_kindred(path: Path) -> dict[str, Any]:
     gc.collect()
     model_rss_mb = current_rss_mb() - before
     fit_peak = peak_rss_mb()
+    # What the fitted model holds, before any query or predict() adds its own working arrays.
+    pickled_mb = len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)) / 2**20
 
     asks = [
         {str(i): float(r) for i, r in zip(items, values, strict=True)}
@@ -178,7 +180,6 @@ def task_kindred(path: Path) -> dict[str, Any]:
     predict_items = rng.choice(item_ids, size=PREDICT_USERS * PREDICT_ITEMS)
     predict_s, estimates = timed(lambda: model.predict(list(predict_users), list(predict_items)))
 
-    pickled_mb = len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)) / 2**20
     new, old = summary_ms(new_times), summary_ms(existing_times)
     return {
         "fit_input": method,
