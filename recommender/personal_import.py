@@ -5,18 +5,23 @@ what is stored by :func:`recommender.importing.merge.compare` (ratings made in t
 intent than an export row, so they are kept), and then written in ONE transaction: new and
 changed ratings, newly seen items, newly wanted items and the import-log entry. A file that
 cannot be read raises ``RatingsImportError`` before anything is written.
+
+Reading and matching alone is :func:`read_matched_export`, which stores nothing: the CLI's
+``recommend --ratings FILE`` uses it for one answer.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from recommender.community import Community
+from recommender.importing import ImportReport
 from recommender.importing import PersonalRatings
 from recommender.importing import read_personal
 from recommender.importing.columns import ColumnRoles
@@ -33,6 +38,65 @@ logger = logging.getLogger(__name__)
 MAX_UNMATCHED_ROWS = 200
 
 
+@dataclass(frozen=True)
+class MatchedExport:
+    """A personal export read and matched to one community, with nothing stored yet.
+
+    What :func:`import_personal_file` stores, and what ``recommend --ratings`` uses for one
+    answer only: the ratings on the community's scale, the row-level report (skipped rows,
+    matched and unmatched counts) and the rows that found no item.
+    """
+
+    community: str
+    personal: PersonalRatings
+    report: ImportReport
+
+    @property
+    def matched(self) -> int:
+        """How many rated rows found a community item."""
+        return self.report.matched or 0
+
+    @property
+    def unmatched(self) -> int:
+        """How many rated rows found no community item (seen or wanted rows not counted)."""
+        return self.report.unmatched or 0
+
+    def unmatched_rows(self, limit: int = MAX_UNMATCHED_ROWS) -> list[dict[str, Any]]:
+        """The first ``limit`` rows that matched nothing, JSON-ready, each with its reason."""
+        return [
+            {
+                "line": row.line,
+                "title": row.title,
+                "year": row.year,
+                "id": row.source_id,
+                "rating": row.original_rating,
+                "list": row.list_kind,
+                "reason": row.reason,
+            }
+            for row in self.personal.unmatched[:limit]
+        ]
+
+
+def read_matched_export(
+    community: Community,
+    path: str | Path,
+    *,
+    columns: ColumnRoles | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> MatchedExport:
+    """Read the export at ``path`` and match it to ``community``'s items; store nothing.
+
+    ``columns``, ``progress`` and ``cancel`` go to :func:`recommender.importing.read_personal`
+    (a person's column roles; progress events; a cancel that stops the read). A file that
+    cannot be read raises ``RatingsImportError``.
+    """
+    personal, report = read_personal(
+        path, community, columns=columns, progress=progress, cancel=cancel
+    )
+    return MatchedExport(community.name, personal, report)
+
+
 def import_personal_file(
     store: Store,
     community: Community,
@@ -44,14 +108,13 @@ def import_personal_file(
 ) -> dict[str, Any]:
     """Read, match, merge and store the export at ``path``; return a JSON-ready summary.
 
-    ``columns``, ``progress`` and ``cancel`` go to :func:`recommender.importing.read_personal`
-    (a person's column roles; progress events; a cancel that stops the read with nothing
-    stored)."""
+    ``columns``, ``progress`` and ``cancel`` go to :func:`read_matched_export` (a person's
+    column roles; progress events; a cancel that stops the read with nothing stored)."""
     started_at = now_timestamp()
-    personal, report = read_personal(
-        path, community, columns=columns, progress=progress, cancel=cancel
+    exported = read_matched_export(
+        community, path, columns=columns, progress=progress, cancel=cancel
     )
-    name = community.name
+    personal, report, name = exported.personal, exported.report, exported.community
     changes = compare(
         store.ratings(name),
         personal,
@@ -59,18 +122,7 @@ def import_personal_file(
         seen=store.seen(name),
         want=store.want_list(name),
     )
-    unmatched_rows = [
-        {
-            "line": row.line,
-            "title": row.title,
-            "year": row.year,
-            "id": row.source_id,
-            "rating": row.original_rating,
-            "list": row.list_kind,
-            "reason": row.reason,
-        }
-        for row in personal.unmatched[:MAX_UNMATCHED_ROWS]
-    ]
+    unmatched_rows = exported.unmatched_rows()
     counts = {
         "added": len(changes.added),
         "changed": len(changes.changed),
@@ -78,8 +130,8 @@ def import_personal_file(
         "kept_from_app": len(changes.kept_from_app),
         "seen_added": len(changes.new_seen),
         "want_added": len(changes.new_want),
-        "matched": report.matched or 0,
-        "unmatched": report.unmatched or 0,
+        "matched": exported.matched,
+        "unmatched": exported.unmatched,
     }
     summary = _sentence(changes, counts["unmatched"], name)
     source_file = Path(path).name
