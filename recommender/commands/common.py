@@ -1,16 +1,20 @@
 """What several commands share: the ``--data-dir`` option, opening the workspace, and reading
-a small file of the person's ratings."""
+a personal export for one answer (``recommend --ratings``) without storing it."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
 from recommender.datadir import resolve_data_dir
 from recommender.errors import RatingsImportError
+from recommender.importing import SkippedRow
+from recommender.personal_import import MatchedExport
+from recommender.personal_import import read_matched_export
 from recommender.workspace import Workspace
+
+#: How many skipped rows of a ratings file are listed on stderr (all are counted).
+SHOWN_PROBLEMS = 10
 
 
 def add_data_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -48,43 +52,56 @@ def open_workspace(data_dir: str | None, community_name: str | None) -> Workspac
     return workspace
 
 
-def read_item_ratings(path: Path, workspace: Workspace) -> dict[str, float]:
-    """Read a CSV of ``item,rating`` rows (a header naming those columns, or none).
+def read_ratings_file(path: Path, workspace: Workspace) -> MatchedExport:
+    """Read a personal export (IMDb, Letterboxd, Goodreads, ``item,rating``,
+    ``title,year,rating``) and match it to the workspace's community, storing nothing.
 
-    Unknown items and ratings off the community's scale are refused with the line number.
+    The importer's personal path does the work (encodings, scales converted to the
+    community's, bad rows skipped with their line numbers, titles matched as ``import`` does);
+    the ratings are meant for one answer only. A file that cannot be read, or whose rated
+    rows all fail to match, raises ``RatingsImportError``.
     """
-    if not path.is_file():
-        raise RatingsImportError("the file does not exist.", path=path)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise RatingsImportError(f"cannot be read as CSV ({error}).", path=path) from None
-    columns = [column.strip().lower() for column in table.columns]
-    if "item" not in columns or "rating" not in columns:
-        raise RatingsImportError("needs a header with the columns 'item' and 'rating'.", path=path)
-    table.columns = columns
-    ratings: dict[str, float] = {}
-    lowest, highest = workspace.community.scale
-    for offset, (item, rating) in enumerate(zip(table["item"], table["rating"], strict=True)):
-        line = offset + 2
-        if item.strip() not in workspace.statistics.index:
-            raise RatingsImportError(
-                f"item '{item}' is not in {workspace.community.name}.", path=path, line=line
-            )
-        try:
-            value = float(rating)
-        except ValueError:
-            raise RatingsImportError(
-                f"'{rating}' is not a number.", path=path, line=line, field="rating"
-            ) from None
-        if not lowest <= value <= highest:
-            raise RatingsImportError(
-                f"{value:g} is outside the scale {lowest:g}–{highest:g}.",
-                path=path,
-                line=line,
-                field="rating",
-            )
-        ratings[item.strip()] = value
-    if not ratings:
-        raise RatingsImportError("holds no ratings.", path=path)
-    return ratings
+    exported = read_matched_export(workspace.community, path)
+    if not exported.personal.ratings:
+        raise RatingsImportError(_why_no_ratings(exported), path=path)
+    return exported
+
+
+def _why_no_ratings(exported: MatchedExport) -> str:
+    """The sentence for an export that gives no rating to recommend from."""
+    if exported.unmatched:
+        titles = "title is" if exported.unmatched == 1 else "titles are"
+        return f"none of its {exported.unmatched:,} rated {titles} in {exported.community}."
+    listed = exported.report.seen + exported.report.want
+    if listed:
+        return f"has no ratings to recommend from, only {listed:,} titles listed without one."
+    return "holds no ratings."
+
+
+def report_lines(exported: MatchedExport, limit: int = SHOWN_PROBLEMS) -> list[str]:
+    """What a person should know about a ratings file read for one answer, one line each:
+    the first ``limit`` skipped rows (file, line and why), how many more were
+    skipped, and how many rated titles are not in the community. Empty when all was used."""
+    report = exported.report
+    name = report.path.name
+    lines = [
+        f"skipped: {name}{_line(row)}: {row.reason.rstrip('.')}."
+        for row in report.skipped_rows[:limit]
+    ]
+    hidden = report.skipped - min(limit, len(report.skipped_rows))
+    if hidden > 0:
+        lines.append(f"skipped: ... and {hidden:,} more rows of {name}.")
+    if exported.unmatched:
+        rated = exported.matched + exported.unmatched
+        verb = "is" if exported.unmatched == 1 else "are"
+        lines.append(
+            f"not found: {exported.unmatched:,} of {rated:,} rated titles in {name} {verb} not "
+            f"in {exported.community} (recommending from {len(exported.personal.ratings):,} "
+            "ratings)."
+        )
+    return lines
+
+
+def _line(row: SkippedRow) -> str:
+    """``, line 3`` when the row's line is known (its reason already names the field)."""
+    return "" if row.line is None else f", line {row.line}"
