@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from recommender.cli import main
+from recommender.commands.common import read_ratings_file
 from recommender.workspace import Workspace
 
 
@@ -111,3 +112,108 @@ def test_unknown_community_is_one_line_on_stderr(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: There is no stored community named 'ml-32m'")
     assert "Traceback" not in result.stderr
+
+
+# The older IMDb "Your ratings" header (13 columns), as in the real exports.
+IMDB_HEADER = (
+    "Const,Your Rating,Date Rated,Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,"
+    "Genres,Num Votes,Release Date,Directors"
+)
+# (IMDb id, rating out of 10, title, year) of films in the demo community, and one not in it.
+IMDB_ROWS = [
+    ("tt0010323", 8, "The Cabinet of Dr. Caligari", 1920),
+    ("tt0012349", 10, "The Kid", 1921),
+    ("tt0013442", 6, "Nosferatu", 1922),
+    ("tt0015864", 9, "The Gold Rush", 1925),
+    ("tt0017136", 7, "Metropolis", 1927),
+    ("tt0211915", 10, "Amélie", 2001),
+    ("tt9999999", 7, "Not In The Demo", 2020),
+]
+IMDB_ITEMS = {"d001", "d002", "d003", "d005", "d007", "d368"}
+
+
+def write_imdb_export(folder: Path) -> Path:
+    """An IMDb export in cp1252, as older IMDb exports are (the é of Amélie is one byte)."""
+    lines = [IMDB_HEADER]
+    for imdb_id, rating, title, year in IMDB_ROWS:
+        lines.append(
+            f"{imdb_id},{rating},2021-01-02,{title},https://www.imdb.com/title/{imdb_id}/,"
+            f'movie,7.5,95,{year},"Drama, Comedy",12345,{year}-05-01,Someone'
+        )
+    path = folder / "ratings.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
+    return path
+
+
+def test_recommend_for_an_imdb_export(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    export = write_imdb_export(tmp_path)
+    argv = ["recommend", "--ratings", str(export), "-n", "5", "--json"]
+    assert main([*argv, "--data-dir", str(tmp_path / "data")]) == 0
+    captured = capsys.readouterr()
+    recommendations = json.loads(captured.out)
+    assert len(recommendations) == 5
+    assert not IMDB_ITEMS & {item["item"] for item in recommendations}, "rated films excluded"
+    assert captured.err == (
+        "not found: 1 of 7 rated titles in ratings.csv is not in Demo films "
+        "(recommending from 6 ratings).\n"
+    )
+    with Workspace(tmp_path / "data") as workspace:
+        assert workspace.my_ratings_map() == {}, "a --ratings file is not stored"
+
+
+def test_an_imdb_export_is_read_on_the_communitys_scale(tmp_path: Path) -> None:
+    export = write_imdb_export(tmp_path)
+    with Workspace(tmp_path / "data") as workspace:
+        exported = read_ratings_file(export, workspace)
+    assert exported.personal.as_dict() == {
+        "d001": 4.0, "d002": 5.0, "d003": 3.0, "d005": 4.5, "d007": 3.5, "d368": 5.0,
+    }  # fmt: skip
+    assert (exported.matched, exported.unmatched) == (6, 1)
+
+
+def test_recommend_for_a_title_year_rating_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    ratings_file = tmp_path / "films.csv"
+    ratings_file.write_text(
+        "title,year,rating\n"
+        '"Matrix, The",1999,5\n'
+        "Amelie,2001,4.5\n"
+        "Léon: The Professional,1994,4\n"
+        "The Good the Bad and the Ugly,1966,4.5\n"
+        "Metropolis,1926,3.5\n",  # one year off: release dates differ between countries
+        encoding="utf-8",
+    )
+    argv = ["recommend", "--ratings", str(ratings_file), "-n", "3", "--json"]
+    assert main([*argv, "--data-dir", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    recommendations = json.loads(captured.out)
+    assert len(recommendations) == 3
+    rated = {"d340", "d368", "d288", "d106", "d007"}
+    assert not rated & {item["item"] for item in recommendations}
+
+
+SHARED_EXPORTS = ("imdb", "letterboxd", "goodreads")
+
+
+@pytest.mark.parametrize("service", SHARED_EXPORTS)
+def test_real_exports_against_the_demo_community(
+    service: str, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    exports = sorted((shared_data / "exports" / service).glob("*.csv"))
+    if not exports:
+        pytest.skip(f"no {service} exports in {shared_data / 'exports'}")
+    for export in exports:
+        argv = ["recommend", "--ratings", str(export), "-n", "5", "--json"]
+        status = main([*argv, "--data-dir", str(tmp_path)])
+        captured = capsys.readouterr()
+        if service == "goodreads" and status == 2:  # books: few or no titles in a film demo
+            assert captured.out == ""
+            assert captured.err.startswith(f"error: {export.name}: none of its ")
+            assert captured.err.count("\n") == 1
+            continue
+        assert status == 0, captured.err
+        assert len(json.loads(captured.out)) == 5
+        for line in captured.err.splitlines():
+            assert line.startswith(("skipped: ", "not found: ")), line
