@@ -106,3 +106,25 @@ def test_errors_are_one_line_with_exit_2(tmp_path: Path, data_dir: str, ratings_
     assert not (Path(data_dir) / "communities").exists() or not any(
         (Path(data_dir) / "communities").iterdir()
     )
+
+
+def test_recommend_for_a_title_list_in_a_stored_community(capsys, data_dir, ratings_file):
+    assert main(["import", str(ratings_file), "--name", "films", "--data-dir", data_dir]) == 0
+    capsys.readouterr()
+    title_list = ratings_file.parent / "my-films.csv"
+    title_list.write_text(
+        "Title;Year;Rating\nFilm 3;1903;4,5\nFilm 7;1907;2\nFilm 12;1912;5\nFilm 99;1999;3\n",
+        encoding="utf-16",
+    )  # semicolons, decimal commas, UTF-16: read as the importer reads them
+    argv = ["recommend", "--community", "films", "--ratings", str(title_list), "-n", "3"]
+    answer = run_json(capsys, *argv, "--data-dir", data_dir)
+    assert len(answer) == 3
+    assert not {"3", "7", "12"} & {item["item"] for item in answer}
+    assert all(item["title"].startswith("Film ") for item in answer)
+    assert main([*argv, "--data-dir", data_dir]) == 0
+    assert capsys.readouterr().err == (
+        "not found: 1 of 4 rated titles in my-films.csv is not in films "
+        "(recommending from 3 ratings).\n"
+    )
+    stored = run_json(capsys, "ratings", "--community", "films", "--data-dir", data_dir)
+    assert stored == [], "a --ratings file is not stored"
