@@ -30,7 +30,6 @@ from recommender.importing.progress import ImportCancelled
 from recommender.importing.progress import Progress
 from recommender.importing.progress import ProgressCallback
 from recommender.importing.report import ImportReport
-from recommender.importing.safety import DEFAULT_MAX_BYTES
 from recommender.importing.sniff import Layout
 from recommender.importing.sniff import sniff
 from recommender.importing.sources import open_source
@@ -57,14 +56,15 @@ def read_community(
     columns: ColumnRoles | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> tuple[Community, ImportReport]:
     """Read a community ratings file, folder or zip; raise ``RatingsImportError`` if unusable.
 
     ``columns`` (role -> column position or header name) replaces the detected column roles,
     when a person corrected them (see ``formats.with_roles``). ``progress`` receives
     ``Progress`` events while a big file is read; ``cancel`` is polled between chunks and, when
-    it returns True, the import stops with ``ImportCancelled``.
+    it returns True, the import stops with ``ImportCancelled``. ``max_bytes`` caps the file's
+    size (None: ``$KINDRED_MAX_IMPORT_MB``, else 4 GB; see ``safety.import_limit``).
     """
     started = time.monotonic()
     with import_failures_as_sentences(path), open_source(path, max_bytes) as source:

@@ -31,7 +31,6 @@ from recommender.importing.progress import CancelCheck
 from recommender.importing.progress import ImportCancelled
 from recommender.importing.progress import ProgressCallback
 from recommender.importing.report import ImportReport
-from recommender.importing.safety import DEFAULT_MAX_BYTES
 from recommender.importing.scales import Scale
 from recommender.importing.scales import convert
 from recommender.importing.sniff import sniff
@@ -102,7 +101,7 @@ def read_personal(
     columns: ColumnRoles | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> tuple[PersonalRatings, ImportReport]:
     """Read a personal export (file, folder or Letterboxd zip) and match it to ``community``.
 

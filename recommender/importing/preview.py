@@ -23,7 +23,6 @@ from recommender.importing.columns import ColumnRoles
 from recommender.importing.columns import roles_from_header
 from recommender.importing.failures import import_failures_as_sentences
 from recommender.importing.personal_file import PERSONAL_FILES
-from recommender.importing.safety import DEFAULT_MAX_BYTES
 from recommender.importing.sniff import Layout
 from recommender.importing.sniff import sniff
 from recommender.importing.sources import COMMUNITY_RATINGS
@@ -110,7 +109,7 @@ class FilePreview:
         }
 
 
-def preview_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> FilePreview:
+def preview_file(path: str | Path, max_bytes: int | None = None) -> FilePreview:
     """Detect the layout, format and column roles of ``path`` (file, folder or zip).
 
     :raise RatingsImportError: when the file is not a table Kindred can read at all.

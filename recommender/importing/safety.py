@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -20,12 +21,34 @@ from pathlib import PurePosixPath
 from recommender.errors import RatingsImportError
 
 DEFAULT_MAX_BYTES = 4 * 1024**3
+#: Environment variable that changes the largest file Kindred imports, in megabytes.
+MAX_IMPORT_ENV = "KINDRED_MAX_IMPORT_MB"
 #: Largest accepted uncompressed / compressed ratio for members bigger than 1 MiB.
 MAX_COMPRESSION_RATIO = 200
 #: Most members a zip may declare (a Letterboxd export has a few dozen).
 MAX_ZIP_MEMBERS = 10_000
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+
+
+def import_limit(max_bytes: int | None = None) -> int:
+    """The largest file (or zip content) to import, in bytes: ``max_bytes`` when given, else
+    ``$KINDRED_MAX_IMPORT_MB`` megabytes when set, else :data:`DEFAULT_MAX_BYTES` (4 GB,
+    room for MovieLens 32M's 850 MB ratings.csv)."""
+    if max_bytes is not None:
+        return int(max_bytes)
+    configured = os.environ.get(MAX_IMPORT_ENV, "").strip()
+    if not configured:
+        return DEFAULT_MAX_BYTES
+    try:
+        megabytes = float(configured)
+    except ValueError:
+        megabytes = math.nan
+    if not math.isfinite(megabytes) or megabytes <= 0:
+        raise RatingsImportError(
+            f"{MAX_IMPORT_ENV} must be a positive number of megabytes; it is {configured!r}."
+        )
+    return int(megabytes * 1024**2)
 
 
 def check_file(path: Path, max_bytes: int) -> int:
@@ -40,7 +63,8 @@ def check_file(path: Path, max_bytes: int) -> int:
         raise RatingsImportError(f"cannot be read ({error.strerror}).", path=path) from error
     if size > max_bytes:
         raise RatingsImportError(
-            f"is {size / 1024**2:,.0f} MB, more than the {max_bytes / 1024**2:,.0f} MB limit.",
+            f"is {size / 1024**2:,.0f} MB, more than the {max_bytes / 1024**2:,.0f} MB limit "
+            f"(set {MAX_IMPORT_ENV} to allow bigger files).",
             path=path,
         )
     return size

@@ -62,11 +62,14 @@ def _choose(names: list[PurePosixPath], wanted: tuple[str, ...]) -> PurePosixPat
 
 def open_source(
     path: str | Path,
-    max_bytes: int,
+    max_bytes: int | None,
     wanted: tuple[str, ...] = COMMUNITY_RATINGS,
     companions: tuple[str, ...] = METADATA_FILES,
 ) -> Source:
-    """Resolve ``path`` (file, folder or zip) to the ratings file and its companions."""
+    """Resolve ``path`` (file, folder or zip) to the ratings file and its companions.
+
+    ``max_bytes`` None: the configured limit (:func:`safety.import_limit`)."""
+    max_bytes = safety.import_limit(max_bytes)
     origin = Path(path).expanduser()
     if not origin.exists():
         raise RatingsImportError("the file does not exist.", path=origin)

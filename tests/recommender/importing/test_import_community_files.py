@@ -9,6 +9,7 @@ import pytest
 from recommender.errors import RatingsImportError
 from recommender.importing import ImportCancelled
 from recommender.importing import read_community
+from recommender.importing import read_personal
 
 ROWS = [
     ("1", "10", 4.0),
@@ -182,6 +183,21 @@ def test_size_limit(write):
     path = write("r.csv", table(","))
     with pytest.raises(RatingsImportError, match="limit"):
         read_community(path, max_bytes=10)
+
+
+def test_the_size_limit_is_configured_by_environment(write, monkeypatch):
+    path = write("r.csv", table(","))
+    monkeypatch.setenv("KINDRED_MAX_IMPORT_MB", "0.00001")  # about 10 bytes
+    with pytest.raises(RatingsImportError, match="KINDRED_MAX_IMPORT_MB to allow bigger files"):
+        read_community(path)
+    with pytest.raises(RatingsImportError, match="limit"):
+        read_personal(path)
+    monkeypatch.setenv("KINDRED_MAX_IMPORT_MB", "1")
+    community, _report = read_community(path)
+    assert community.n_ratings == len(ROWS)
+    monkeypatch.setenv("KINDRED_MAX_IMPORT_MB", "lots")
+    with pytest.raises(RatingsImportError, match="must be a positive number of megabytes"):
+        read_community(path)
 
 
 def test_progress_events_and_cancellation(write):
