@@ -70,19 +70,34 @@ def test_a_person_with_enough_ratings_starts_on_recommendations(tmp_path: Path) 
 
 
 def test_an_unknown_community_is_one_sentence_and_exit_1(tmp_path: Path) -> None:
-    completed = subprocess.run(
-        desktop_command(
-            "--server-only", "--community", "nosuch", "--log-dir", str(tmp_path / "logs")
-        ),
-        capture_output=True,
-        text=True,
-        env=subprocess_environment(),
-        timeout=60,
+    log_directory = tmp_path / "logs"
+    command = desktop_command(
+        "--server-only", "--community", "nosuch", "--data-dir", str(tmp_path / "data"),
+        "--log-dir", str(log_directory),
+    )  # fmt: skip
+    try:
+        completed = subprocess.run(
+            command, capture_output=True, text=True, env=subprocess_environment(), timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the launcher did not exit within 60 s; its log:\n{log_tail(log_directory)}")
+    # Failed once in a combined run and never again (see the report of that investigation):
+    # if it fails again, the message carries everything needed to tell why.
+    explained = (
+        f"exit status {completed.returncode}\nstdout: {completed.stdout!r}\n"
+        f"stderr: {completed.stderr!r}\nlog:\n{log_tail(log_directory)}"
     )
-    assert completed.returncode == 1
-    assert completed.stdout == ""
-    assert completed.stderr == "Kindred: There is no stored community named 'nosuch'.\n"
-    assert "Traceback" not in completed.stderr
+    assert completed.returncode == 1, explained
+    assert completed.stdout == "", explained
+    assert completed.stderr == "Kindred: There is no stored community named 'nosuch'.\n", explained
+
+
+def log_tail(log_directory: Path, lines: int = 40) -> str:
+    """The last ``lines`` lines of the launcher's log file (timestamps show a loaded machine)."""
+    log_file = log_directory / "kindred.log"
+    if not log_file.is_file():
+        return f"(no log file at {log_file})"
+    return "\n".join(log_file.read_text(encoding="utf-8").splitlines()[-lines:])
 
 
 @pytest.mark.usefixtures("restore_root_logging")
