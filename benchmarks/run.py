@@ -151,7 +151,10 @@ ROWS: list[tuple[str, Any]] = [
         lambda r: _first_memory(r),
     ),
     ("fit s", lambda r: _number(r.get("fit_s"), 2)),
-    ("model MB (RSS growth in fit; pickled right after fit)", lambda r: _model_memory(r)),
+    (
+        "model MB: what it holds (pickled right after fit); RSS growth in fit",
+        lambda r: _model_memory(r),
+    ),
     ("**new person's top-20 ms, median (p95); CPU median**", lambda r: _new_person(r)),
     ("existing person's top-20 ms, median (p95)", lambda r: _pair(r, *_EXISTING)),
     ("predict, pairs per s", lambda r: _number(r.get("predict_pairs_per_s"))),
@@ -235,7 +238,7 @@ def _store_dates(record: dict) -> str:
 def _model_memory(record: dict) -> str:
     if "model_mb" not in record:
         return "–"
-    return f"{record['model_mb']:,.0f}; {record['model_pickled_mb']:,.0f}"
+    return f"{record['model_pickled_mb']:,.0f}; {record['model_mb']:,.0f}"
 
 
 def _new_person(record: dict) -> str:
@@ -288,7 +291,9 @@ def targets(record: dict) -> list[str]:
         check("import", record.get("import_s") if stored else None, 30.0, "s")
         peak = record.get("import_peak_rss_mb") if stored else None
         check("import peak memory", peak, 3 * 1024.0, "MB")
-        check("fitted model", record.get("model_mb"), 1.5 * 1024.0, "MB")
+        # What the model holds; the RSS growth across fit is noise-prone (a fit from a frame
+        # frees as much as it keeps, and went negative at 32m), so it is shown, not judged.
+        check("fitted model", record.get("model_pickled_mb"), 1.5 * 1024.0, "MB")
         check("reopen", record.get("reopen_s"), 1.0, "s")
     return lines
 
