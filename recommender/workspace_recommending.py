@@ -7,6 +7,7 @@ views with titles, the person's own scale and the neighbours behind each item.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -55,13 +56,20 @@ class Recommending:
         return self._recommend(n, user=user, personal_ratings=None)
 
     def recommendations_for_ratings(
-        self, personal_ratings: Mapping[str, float], n: int = 20
+        self, personal_ratings: Mapping[str, float], n: int = 20, seen: Collection[str] = ()
     ) -> dict[str, object]:
-        """The top ``n`` items for ratings that are not stored (a file given to the CLI)."""
-        return self._recommend(n, user=None, personal_ratings=dict(personal_ratings))
+        """The top ``n`` items for ratings that are not stored (a file given to the CLI);
+        ``seen`` items (watched without a rating) are never recommended."""
+        return self._recommend(
+            n, user=None, personal_ratings=dict(personal_ratings), also_seen=seen
+        )
 
     def _recommend(
-        self, n: int, user: str | None, personal_ratings: dict[str, float] | None
+        self,
+        n: int,
+        user: str | None,
+        personal_ratings: dict[str, float] | None,
+        also_seen: Collection[str] = (),
     ) -> dict[str, object]:
         if n < 1 or n > 500:
             raise KindredError("The number of recommendations must be between 1 and 500.")
@@ -71,7 +79,8 @@ class Recommending:
             based_on = len(my_ratings)
             if based_on == 0:
                 return self._no_recommendations("Rate a few titles to get recommendations.")
-            found = model.recommend(ratings=my_ratings, n=n, exclude=self._never_recommended())
+            excluded = self._never_recommended() | set(also_seen)
+            found = model.recommend(ratings=my_ratings, n=n, exclude=excluded)
         else:
             user = str(user)
             if user not in self._rows_by_user:

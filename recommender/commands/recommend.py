@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     with open_workspace(args.data_dir, args.community) as workspace:
         if args.ratings is not None:
             exported = read_ratings_file(args.ratings, workspace)
-            answer = workspace.recommendations_for_ratings(exported.personal.as_dict(), n=args.n)
+            answer = workspace.recommendations_for_ratings(
+                exported.personal.as_dict(), n=args.n, seen=exported.personal.seen
+            )
             notes = report_lines(exported)
         else:
             answer = workspace.recommendations(n=args.n, user=args.user)

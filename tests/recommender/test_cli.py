@@ -161,6 +161,26 @@ def test_recommend_for_an_imdb_export(tmp_path: Path, capsys: pytest.CaptureFixt
         assert workspace.my_ratings_map() == {}, "a --ratings file is not stored"
 
 
+def test_titles_seen_without_a_rating_are_not_recommended(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    argv = ["recommend", "-n", "5", "--json", "--data-dir", str(tmp_path / "data")]
+    assert main([*argv, "--ratings", str(write_imdb_export(tmp_path))]) == 0
+    first = json.loads(capsys.readouterr().out)[0]["item"]
+    with Workspace(tmp_path / "data") as workspace:
+        row = workspace.community.items.loc[first]
+    export = write_imdb_export(tmp_path)
+    seen_row = (
+        f"{row['imdb_id']},,2021-01-02,{row['title']},https://www.imdb.com/,movie,7.5,95,"
+        f'{row["year"]},"Drama",12345,{row["year"]}-05-01,Someone\n'
+    )
+    with export.open("ab") as handle:
+        handle.write(seen_row.encode("cp1252"))
+    assert main([*argv, "--ratings", str(export)]) == 0
+    again = [item["item"] for item in json.loads(capsys.readouterr().out)]
+    assert first not in again and len(again) == 5
+
+
 def test_an_imdb_export_is_read_on_the_communitys_scale(tmp_path: Path) -> None:
     export = write_imdb_export(tmp_path)
     with Workspace(tmp_path / "data") as workspace:
