@@ -305,15 +305,16 @@ class UserKNN(Parameters):
         positions = np.repeat(np.arange(len(top.items)), np.diff(bounds))
         sums = item_sums(positions, hoods, self._centred(hoods), len(top.items))
         predicted = self._person_estimates(person, top.items, sums)
+        neighbours = neighbour_ratings(matrix, hoods)
         return [
             Recommendation(
-                item=plain_id(matrix.items[item]),
+                item=plain_id(item),
                 score=float(top.scores[j]),
                 predicted_rating=float(predicted[j]),
                 confidence=confidence(sums.weight_total[j]),
-                neighbours=neighbour_ratings(matrix, hoods, bounds[j], bounds[j + 1]),
+                neighbours=tuple(neighbours[bounds[j] : bounds[j + 1]]),
             )
-            for j, item in enumerate(top.items)
+            for j, item in enumerate(matrix.items[top.items])
         ]
 
     def _top_items(
