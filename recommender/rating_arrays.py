@@ -104,8 +104,8 @@ class RatingArrays:
             user_codes,
             item_codes,
             ratings["rating"].to_numpy(dtype=np.float64),
-            pd.Index(users),
-            pd.Index(items),
+            _plain_index(users),
+            _plain_index(items),
         )
 
 
@@ -133,6 +133,16 @@ def gather_segments(
     positions = np.arange(int(counts.sum()), dtype=np.int64)
     positions += np.repeat(starts - offsets, counts)
     return counts, [np.take(array, positions) for array in values]
+
+
+def _plain_index(ids: object) -> pd.Index:
+    """An Index of Python objects (Arrow-backed text becomes ``str``): a query looks up about a
+    hundred ids and takes twenty back, for which a plain object Index is several times faster
+    than converting through Arrow each time."""
+    index = pd.Index(ids)
+    if isinstance(index.dtype, pd.StringDtype) or str(index.dtype) == "str":
+        return pd.Index(index.to_numpy(dtype=object), dtype=object)
+    return index
 
 
 def stable_order(codes: np.ndarray, size: int) -> np.ndarray:
