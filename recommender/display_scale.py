@@ -165,14 +165,14 @@ def add_display_fields(
     """Add the display-scale twins to one JSON-ready item view, in place, and return it.
 
     Every rating a page shows gets a ``*_display`` twin beside the community-scale value it
-    keeps: ``my_rating_display``, ``predicted_rating_display``, ``community_mean_display``,
-    each neighbour's ``rating_display`` (in ``neighbours`` and ``kindred_ratings``), and
+    keeps: ``my_rating_display``, ``predicted_rating_display``, ``baseline_rating_display``,
+    ``community_mean_display``, each neighbour's ``rating_display`` (in ``neighbours`` and ``kindred_ratings``), and
     ``mine_display`` / ``theirs_display`` in agree/disagree lists, and an item page's
     ``histogram`` as ``histogram_display`` (``rating``, ``rating_display``, ``count`` rows, lowest
     first). Calling it twice is harmless.
     """
     scales = (community_scale, display)
-    for field in ("my_rating", "predicted_rating", "community_mean"):
+    for field in ("my_rating", "predicted_rating", "baseline_rating", "community_mean"):
         if field in view:
             view[f"{field}_display"] = to_display(view[field], community_scale, display)
     for group in ("neighbours", "kindred_ratings"):

@@ -305,6 +305,7 @@ class UserKNN(Parameters):
         positions = np.repeat(np.arange(len(top.items)), np.diff(bounds))
         sums = item_sums(positions, hoods, self._centred(hoods), len(top.items))
         predicted = self._person_estimates(person, top.items, sums)
+        baseline = self._clip(self._baseline_estimates(person, top.items))
         neighbours = neighbour_ratings(matrix, hoods)
         return [
             Recommendation(
@@ -313,6 +314,7 @@ class UserKNN(Parameters):
                 predicted_rating=float(predicted[j]),
                 confidence=confidence(sums.weight_total[j]),
                 neighbours=tuple(neighbours[bounds[j] : bounds[j + 1]]),
+                baseline_rating=float(baseline[j]),
             )
             for j, item in enumerate(matrix.items[top.items])
         ]
@@ -353,12 +355,16 @@ class UserKNN(Parameters):
 
         Items with fewer than ``min_k`` neighbours get the baseline.
         """
-        baseline = self.matrix_.baseline
-        baseline_estimate = baseline.mean + person.bias + baseline.item_bias[item_rows]
+        baseline_estimate = self._baseline_estimates(person, item_rows)
         agg = self.aggregate_(sums.weighted_sum, sums.weight_total, self.damping)
         estimate = uncentre(self.centering, agg, baseline_estimate, person.mean, person.std)
         enough = sums.count >= max(int(self.min_k), 1)
         return self._clip(np.where(enough, estimate, baseline_estimate))
+
+    def _baseline_estimates(self, person: Person, item_rows: np.ndarray) -> np.ndarray:
+        """``mu + b_u + b_i``: the estimate without neighbours (not yet clipped)."""
+        baseline = self.matrix_.baseline
+        return baseline.mean + person.bias + baseline.item_bias[item_rows]
 
     def predict(self, users: Sequence[Hashable], items: Sequence[Hashable]) -> np.ndarray:
         """Predicted ratings for the pairs ``(users[j], items[j])``; never NaN, within scale."""

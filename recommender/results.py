@@ -24,7 +24,10 @@ class Recommendation:
     """An item worth trying.
 
     ``score`` orders the list; ``predicted_rating`` is on the community's rating scale;
-    ``confidence`` is in [0, 1]; ``neighbours`` are the kindred people who rated the item.
+    ``confidence`` is in [0, 1]; ``neighbours`` are the kindred people who rated the item;
+    ``baseline_rating`` is what Kindred would expect without them (``mu + b_u + b_i``: how the
+    community rates the item, adjusted to how generously this person rates), the starting point
+    the neighbours move the prediction from.
     """
 
     item: Hashable
@@ -32,6 +35,7 @@ class Recommendation:
     predicted_rating: float
     confidence: float
     neighbours: tuple[NeighbourRating, ...]
+    baseline_rating: float = float("nan")
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,7 @@ class Recommending:
             view = item_view(str(recommendation.item), self.statistics, my_ratings)
             view.update(
                 predicted_rating=round(float(recommendation.predicted_rating), 2),
+                baseline_rating=round(float(recommendation.baseline_rating), 2),
                 confidence=round(float(recommendation.confidence), 3),
                 score=float(recommendation.score),
                 kindred_count=len(recommendation.neighbours),

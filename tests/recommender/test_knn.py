@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -125,6 +126,18 @@ def test_recommend_explains_with_the_neighbours_ratings(ratings: pd.DataFrame) -
     assert [(n.user, n.rating) for n in recommendation.neighbours] == [("B", 5.0), ("D", 4.0)]
     assert [n.similarity for n in recommendation.neighbours] == pytest.approx([COS_AB, COS_AD])
     assert 0.0 <= recommendation.confidence <= 1.0
+
+
+def test_a_recommendation_says_where_its_prediction_started(ratings: pd.DataFrame) -> None:
+    model = UserKNN(shrinkage=0.0).fit(ratings)
+    [recommendation] = model.recommend(user="A")
+    baseline = model.matrix_.baseline
+    user_row = model.matrix_.users.get_loc("A")
+    item_row = model.matrix_.items.get_loc(recommendation.item)
+    expected = baseline.mean + baseline.user_bias[user_row] + baseline.item_bias[item_row]
+    assert recommendation.baseline_rating == pytest.approx(np.clip(expected, 1.0, 5.0))
+    # the neighbours' residuals are what moves the prediction away from that start
+    assert recommendation.predicted_rating != pytest.approx(recommendation.baseline_rating)
 
 
 def test_new_person_is_answered_like_the_same_fitted_person(ratings: pd.DataFrame) -> None:

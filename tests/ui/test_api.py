@@ -26,6 +26,8 @@ ITEM_FIELDS = {
 RECOMMENDATION_FIELDS = ITEM_FIELDS | {
     "predicted_rating",
     "predicted_rating_display",
+    "baseline_rating",  # what Kindred would expect without kindred people
+    "baseline_rating_display",
     "confidence",
     "score",
     "kindred_count",

@@ -212,6 +212,10 @@ def test_first_run_to_recommendations_rated_in_place(live_server: LiveServer, ta
     summary = why.locator("summary").text_content() or ""
     kindred_count = int(re.search(r"Why: (\d+) kindred", summary).group(1))
     assert why.locator("tbody tr").count() == kindred_count > 0
+    predicted = first.locator(".predicted").text_content()
+    how = why.locator("[data-why-how]").text_content() or ""
+    assert how.startswith("Without kindred people, Kindred would expect ")
+    assert how.endswith(f"moves that to {predicted}.")
     screenshot(page, "03-recommendations-why")
 
     page.evaluate("window.kindredTestMarker = 'same page'")
@@ -222,6 +226,13 @@ def test_first_run_to_recommendations_rated_in_place(live_server: LiveServer, ta
     assert page.locator(f'[data-recommendations] > li[data-item="{rated_item}"]').count() == 0
     assert page.evaluate("window.kindredTestMarker") == "same page", "rated without reloading"
     expect(page.locator("[data-my-rating-count]")).to_have_text("6 rated")
+    rebuilt = cards.first  # drawn by the page's script: the same explanation as the template
+    rebuilt.locator("details.why summary").click()
+    rebuilt_predicted = rebuilt.locator(".predicted").text_content()
+    ending = re.escape(f"moves that to {rebuilt_predicted}.")
+    expect(rebuilt.locator("[data-why-how]")).to_have_text(
+        re.compile(rf"^Without kindred people, Kindred would expect .+{ending}$")
+    )
 
     hidden_item = cards.first.get_attribute("data-item")
     cards.first.get_by_role("button", name=re.compile("^Hide .*, not interested$")).click()

@@ -36,6 +36,17 @@
     return `, on average ${Kindred.formatRating(sum / neighbours.length)}`;
   }
 
+  /** Where the prediction started and what moved it (as in templates/_recommendation.html). */
+  function howItWasMade(item) {
+    if (item.baseline_rating_display === null || item.baseline_rating_display === undefined) {
+      return null;
+    }
+    return el("p", { class: "why-how", "data-why-how": true },
+      `Without kindred people, Kindred would expect ${Kindred.formatRating(item.baseline_rating_display)}: ` +
+      "how the community rates it, adjusted to how generously you rate. How they rated it moves that " +
+      `to ${Kindred.formatRating(item.predicted_rating_display)}.`);
+  }
+
   /** The same card as templates/_recommendation.html. */
   function card(item) {
     const people = item.kindred_count === 1 ? "person" : "people";
@@ -52,6 +63,7 @@
           `${confidenceWord(item.confidence)} (${Kindred.percent(item.confidence)})`)),
       el("details", { class: "why" },
         el("summary", {}, `Why: ${item.kindred_count} kindred ${people} rated it${average(item.neighbours)}`),
+        howItWasMade(item),
         el("div", { class: "scroll-table" }, neighbourTable(item.neighbours))),
       forYou ? el("div", { class: "card-actions" },
         el("span", { class: "muted" }, "Seen it?"),
