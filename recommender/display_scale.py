@@ -166,10 +166,10 @@ def add_display_fields(
 
     Every rating a page shows gets a ``*_display`` twin beside the community-scale value it
     keeps: ``my_rating_display``, ``predicted_rating_display``, ``baseline_rating_display``,
-    ``community_mean_display``, each neighbour's ``rating_display`` (in ``neighbours`` and ``kindred_ratings``), and
-    ``mine_display`` / ``theirs_display`` in agree/disagree lists, and an item page's
-    ``histogram`` as ``histogram_display`` (``rating``, ``rating_display``, ``count`` rows, lowest
-    first). Calling it twice is harmless.
+    ``community_mean_display``, each neighbour's ``rating_display`` (in ``neighbours`` and
+    ``kindred_ratings``), ``mine_display`` / ``theirs_display`` in agree/disagree lists, and
+    an item page's ``histogram`` as ``histogram_display`` (``rating``, ``rating_display``,
+    ``count`` rows, lowest first). Calling it twice is harmless.
     """
     scales = (community_scale, display)
     for field in ("my_rating", "predicted_rating", "baseline_rating", "community_mean"):

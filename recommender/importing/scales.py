@@ -32,23 +32,38 @@ FEW_OUTLIERS = 2
 
 
 def infer_scale(ratings: pd.Series) -> Scale | None:
-    """The smallest known scale holding at least 99% of the ratings (or all but two of them
-    when that is under 10%), or None; values outside it are then reported as bad rows.
+    """The scale the ratings were given on, or None; values outside it are bad rows.
 
-    Half-point values rule out whole-number scales that start at 1 ("4.5" suggests 0.5–5).
+    In order of preference, trying the known scales smallest first:
+
+    1. a scale holding at least 99% of the ratings (or all but two when that is under 10%);
+    2. with half points present ("4.5"), a half-point scale (0.5–5, 0–5, 0–10) holding at
+       least 75% of them: a stray "7" among half stars is a bad row, not a sign that every
+       rating is out of 10 (which would halve all the others);
+    3. the smallest scale holding at least half of them (a few garbage values such as 99 or
+       -1 among real ratings are skipped, not a reason to refuse the file).
+
+    Half points also rule out whole-number scales that start at 1 and end at 5.
     """
     values = ratings.dropna().to_numpy(dtype=float)
     if len(values) == 0:
         return None
     halves = bool(np.any(values != np.round(values)))
-    for low, high in KNOWN_SCALES:
-        if halves and low == 1.0 and high <= 5.0:
-            continue
-        outside = len(values) - np.count_nonzero((values >= low) & (values <= high))
+    candidates = [
+        scale for scale in KNOWN_SCALES if not (halves and scale[0] == 1.0 and scale[1] <= 5.0)
+    ]
+    inside = {
+        scale: int(np.count_nonzero((values >= scale[0]) & (values <= scale[1])))
+        for scale in candidates
+    }
+    for scale in candidates:
+        outside = len(values) - inside[scale]
         few = outside <= FEW_OUTLIERS and outside < 0.1 * len(values)
         if outside <= (1 - IN_SCALE_SHARE) * len(values) or few:
-            return (low, high)
-    return None
+            return scale
+        if halves and scale[0] < 1.0 and scale[1] <= 10.0 and inside[scale] >= 0.75 * len(values):
+            return scale
+    return next((scale for scale in candidates if inside[scale] >= 0.5 * len(values)), None)
 
 
 def convert(rating: float | np.ndarray, source: Scale, target: Scale) -> float | np.ndarray:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import zipfile
 
+import pandas as pd
 import pytest
 
 from recommender.errors import RatingsImportError
 from recommender.importing import ImportCancelled
 from recommender.importing import read_community
 from recommender.importing import read_personal
+from recommender.importing.scales import infer_scale
 
 ROWS = [
     ("1", "10", 4.0),
@@ -117,6 +119,28 @@ def test_generic_scales_are_inferred(write):
     halves = "user,item,rating\n1,a,0.5\n1,b,4.5\n2,a,3\n"
     community, _ = read_community(write("half.csv", halves))
     assert community.scale == (0.5, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("values", "scale"),
+    [
+        # a stray 7 among half stars is a bad row; it does not make every rating out of 10
+        ([5, 4.5, 3, 2, 7], (0.5, 5.0)),
+        # garbage among a few real ratings is skipped, not a reason to refuse the file
+        ([5, 4.5, 99, -1], (0.5, 5.0)),
+        ([8, 7, 10, 6, 9, 4.5], (1.0, 10.0)),  # mostly above 5: a 1-10 file with one half
+        ([1990, 2001, 1985, 4], None),  # years are not ratings
+    ],
+)
+def test_the_scale_follows_most_ratings_and_the_rest_are_bad_rows(values, scale) -> None:
+    assert infer_scale(pd.Series(values, dtype=float)) == scale
+
+
+def test_a_few_bad_ratings_among_good_ones_are_skipped_with_their_lines(write):
+    content = "user,item,rating\n1,a,5\n1,b,4.5\n2,a,99\n2,b,-1\n3,a,3.5\n"
+    community, report = read_community(write("some-bad.csv", content))
+    assert community.scale == (0.5, 5.0) and community.n_ratings == 3
+    assert [error["line"] for error in report.to_dict()["errors"]] == [4, 5]
 
 
 @pytest.mark.parametrize(
