@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask import Response
 from flask import current_app
 from flask import request
 
+from recommender.catalogue import fold_text
 from recommender.errors import KindredError
 
 if TYPE_CHECKING:
@@ -69,3 +71,14 @@ def item_from_body(body: dict) -> str:
     if not isinstance(item, str) or not item:
         raise BadRequestArgument("'item' must be an item id.")
     return item
+
+
+def csv_download(text: str, stem: str) -> Response:
+    """``text`` as a CSV attachment named after ``stem`` and the current community."""
+    community = fold_text(workspace().status()["community"]["name"]).replace(" ", "-")
+    filename = "".join(ch for ch in f"{stem}-{community}.csv" if ch.isalnum() or ch in "-.")
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

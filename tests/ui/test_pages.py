@@ -305,7 +305,7 @@ def test_my_ratings_export_as_csv(hostile_app: Flask) -> None:
         'attachment; filename="kindred-ratings-hostile-itesti-community.csv"'
     )
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert [(r["item"], r["title"], r["rating"]) for r in rows] == [
+    assert [(r["item"], r["title"], r["my_rating"]) for r in rows] == [
         ("h4", "Plain & Simple", "2.0"),
         ("h1", "<img src=x onerror=alert(1)>", "4.5"),
     ]
@@ -314,11 +314,28 @@ def test_my_ratings_export_as_csv(hostile_app: Flask) -> None:
 
 def test_export_defuses_spreadsheet_formulas(client: FlaskClient, workspace, monkeypatch) -> None:
     rated = [
-        {"item": "x", "title": "=HYPERLINK(1)", "year": None, "my_rating": 3.0, "rated_at": "t"}
+        {"item": "x", "title": "=HYPERLINK(1)", "year": None, "my_rating": 3.0, "rated_at": "t"},
+        {"item": "=HYPERLINK(2)", "title": "-1", "year": None, "my_rating": 3.0, "rated_at": "t"},
     ]
     monkeypatch.setattr(workspace, "my_ratings", lambda: rated)
     text = client.get("/ratings/export.csv").get_data(as_text=True)
-    assert text.splitlines()[1] == "x,'=HYPERLINK(1),,3.0,t"
+    assert text.splitlines()[1:] == ["x,'=HYPERLINK(1),,3.0,t", "'=HYPERLINK(2),'-1,,3.0,t"]
+
+
+def test_recommendations_export_as_csv(client: FlaskClient, workspace) -> None:
+    assert "/recommendations/export.csv" not in page_text(client, "/recommendations")
+    for item in workspace.catalogue(genre="Comedy", per_page=5)["items"]:
+        workspace.rate(item["item"], 4.5)
+    assert "/recommendations/export.csv" in page_text(client, "/recommendations")
+    response = client.get("/recommendations/export.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="kindred-recommendations-'
+    )
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    expected = workspace.recommendations(n=50)["items"]
+    assert [row["item"] for row in rows] == [item["item"] for item in expected]
+    assert rows[0]["rank"] == "1" and rows[0]["predicted_rating"]
 
 
 def test_about_says_where_data_lives_and_what_kindred_is_built_with(

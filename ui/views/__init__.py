@@ -3,7 +3,8 @@
 * ``/`` ↔ ``GET /api/status``
 * ``/catalogue`` ↔ ``GET /api/catalogue?q=&sort=&genre=&page=&per_page=``
 * ``/recommendations`` ↔ ``GET /api/recommendations?user=&n=&page=&sort=&q=&genre=``
-  ``&year_from=&year_to=&min_confidence=``; changes: ``POST``/``DELETE /api/hidden``
+  ``&year_from=&year_to=&min_confidence=``; changes: ``POST``/``DELETE /api/hidden``;
+  download of the top 50: ``/recommendations/export.csv``
 * ``/ratings`` ↔ ``GET /api/ratings?q=``; changes: ``POST``/``DELETE /api/ratings``;
   download: ``/ratings/export.csv``
 * ``/items/<id>`` ↔ ``GET /api/items/<id>``

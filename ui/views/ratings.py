@@ -3,16 +3,13 @@ below them, the want-list."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint
-from flask import Response
 from flask import jsonify
 from flask import render_template
 
 from recommender.catalogue import fold_text
 from ui.context import BadRequestArgument
+from ui.context import csv_download
 from ui.context import item_from_body
 from ui.context import json_body
 from ui.context import text_argument
@@ -20,10 +17,6 @@ from ui.context import workspace
 from ui.views.want_list import want_list
 
 blueprint = Blueprint("ratings", __name__)
-
-EXPORT_COLUMNS = ("item", "title", "year", "rating", "rated_at")
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _ratings() -> dict:
@@ -78,27 +71,9 @@ def unrate():
 
 @blueprint.get("/ratings/export.csv")
 def export_csv():
-    """All the person's ratings as a UTF-8 CSV file (``item,title,year,rating,rated_at``).
+    """All the person's ratings as a UTF-8 CSV file (``item,title,year,my_rating,rated_at``).
 
-    Titles that a spreadsheet would run as a formula get a leading apostrophe (OWASP's advice
-    for CSV injection); ids, numbers and dates are written as they are.
+    Every text cell a spreadsheet would run as a formula (ids too, not only titles) gets a
+    leading apostrophe (OWASP's advice for CSV injection): ``Workspace.export_ratings_csv``.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for rating in workspace().my_ratings():
-        title = rating["title"]
-        if title.startswith(FORMULA_STARTS):
-            title = "'" + title
-        writer.writerow(
-            [rating["item"], title, rating["year"] or "", rating["my_rating"], rating["rated_at"]]
-        )
-    community = fold_text(workspace().status()["community"]["name"]).replace(" ", "-")
-    filename = "".join(
-        ch for ch in f"kindred-ratings-{community}.csv" if ch.isalnum() or ch in "-."
-    )
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(workspace().export_ratings_csv(), "kindred-ratings")

@@ -7,6 +7,7 @@ from flask import jsonify
 from flask import render_template
 
 from recommender.errors import KindredError
+from ui.context import csv_download
 from ui.context import item_from_body
 from ui.context import json_body
 from ui.context import text_argument
@@ -20,6 +21,8 @@ blueprint = Blueprint("recommendations", __name__)
 
 DEFAULT_COUNT = 20
 MAX_COUNT = 200
+#: How many recommendations the CSV download lists.
+EXPORT_COUNT = 50
 
 
 def _recommendations() -> dict:
@@ -72,7 +75,18 @@ def page():
         "recommendations.html",
         recommendations=_recommendations(),
         status=workspace().status(),
+        export_count=EXPORT_COUNT,
     )
+
+
+@blueprint.get("/recommendations/export.csv")
+def export_csv():
+    """The person's top ``EXPORT_COUNT`` recommendations as a CSV file, best first (rank,
+    item, title, year, predicted rating, confidence, kindred people, genres); cells a
+    spreadsheet would run as formulas are neutralised (``Workspace.export_recommendations_csv``).
+    """
+    text = workspace().export_recommendations_csv(n=EXPORT_COUNT)
+    return csv_download(text, "kindred-recommendations")
 
 
 @blueprint.get("/api/recommendations")
