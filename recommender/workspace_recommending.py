@@ -122,6 +122,14 @@ class Recommending:
             }
         )
 
+    def hidden_items(self) -> list[dict[str, object]]:
+        """The titles the person hid ("not interested"), as item descriptions, so each can be
+        shown again (``unhide``)."""
+        my_ratings = self.my_ratings_map()
+        hidden = self.store.hidden(self.community.name)
+        known = [item for item in hidden if item in self.statistics.index]
+        return [item_view(item, self.statistics, my_ratings) for item in known]
+
     def _never_recommended(self) -> set[str]:
         """Items the person hid or has seen without rating: never recommended to them."""
         name = self.community.name

@@ -264,6 +264,27 @@ def test_my_ratings_delete_and_undo(live_server: LiveServer, workspace: Workspac
     assert_clean(recorder)
 
 
+def test_hidden_titles_are_listed_and_can_be_shown_again(
+    live_server: LiveServer, workspace: Workspace, tab
+) -> None:
+    page, recorder = tab
+    first, second = [item["item"] for item in workspace.catalogue(per_page=2)["items"]]
+    workspace.hide(first)
+    workspace.hide(second)
+    page.goto(live_server.url(f"/ratings?token={live_server.token}"))
+    hidden = page.locator("[data-hidden-list] > li")
+    expect(hidden).to_have_count(2)
+    expect(page.locator("[data-hidden-summary]")).to_contain_text("2 titles you marked")
+    with page.expect_response(lambda r: "/api/hidden" in r.url):
+        hidden.first.get_by_role("button", name=re.compile("^Show again")).click()
+    expect(hidden).to_have_count(1)
+    expect(page.locator("[data-hidden-summary]")).to_contain_text("1 title you marked")
+    expect(page.locator("[data-toast]")).to_contain_text("may be recommended again")
+    screenshot(page, "12-hidden-titles")
+    assert len(workspace.hidden_items()) == 1
+    assert_clean(recorder)
+
+
 def test_import_a_file_with_bad_rows_and_see_the_report(
     live_server: LiveServer, workspace: Workspace, tab, tmp_path: Path
 ) -> None:

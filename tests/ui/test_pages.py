@@ -322,6 +322,22 @@ def test_export_defuses_spreadsheet_formulas(client: FlaskClient, workspace, mon
     assert text.splitlines()[1:] == ["x,'=HYPERLINK(1),,3.0,t", "'=HYPERLINK(2),'-1,,3.0,t"]
 
 
+def test_hidden_titles_have_a_json_twin_and_a_place_on_my_ratings(
+    client: FlaskClient, workspace
+) -> None:
+    assert client.get("/api/hidden").json == {"items": [], "count": 0, **_display(workspace)}
+    item = workspace.catalogue(per_page=1)["items"][0]
+    workspace.hide(item["item"])
+    answer = client.get("/api/hidden").json
+    assert [row["item"] for row in answer["items"]] == [item["item"]] and answer["count"] == 1
+    html = page_text(client, "/ratings")
+    assert "Hidden titles" in html and "Show again" in html
+
+
+def _display(workspace) -> dict:
+    return {"display_scale": workspace.display_scale().as_dict()}
+
+
 def test_recommendations_export_as_csv(client: FlaskClient, workspace) -> None:
     assert "/recommendations/export.csv" not in page_text(client, "/recommendations")
     for item in workspace.catalogue(genre="Comedy", per_page=5)["items"]:

@@ -14,6 +14,7 @@ from ui.context import item_from_body
 from ui.context import json_body
 from ui.context import text_argument
 from ui.context import workspace
+from ui.views.recommendations import hidden_titles
 from ui.views.want_list import want_list
 
 blueprint = Blueprint("ratings", __name__)
@@ -38,7 +39,11 @@ def _ratings() -> dict:
 def page():
     """Every rating the person made, newest first."""
     return render_template(
-        "ratings.html", ratings=_ratings(), want=want_list(), status=workspace().status()
+        "ratings.html",
+        ratings=_ratings(),
+        want=want_list(),
+        hidden=hidden_titles(),
+        status=workspace().status(),
     )
 
 

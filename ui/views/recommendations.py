@@ -95,6 +95,18 @@ def recommendations_json():
     return jsonify(_recommendations())
 
 
+def hidden_titles() -> dict:
+    """The titles the person hid, and how many (shown on My ratings, to show them again)."""
+    items = workspace().hidden_items()
+    return workspace().with_display({"items": items, "count": len(items)})
+
+
+@blueprint.get("/api/hidden")
+def hidden_json():
+    """The hidden titles: ``{"items", "count"}``."""
+    return jsonify(hidden_titles())
+
+
 @blueprint.post("/api/hidden")
 def hide():
     """Never recommend an item again: body ``{"item": ID}``."""

@@ -59,6 +59,28 @@
 
   document.addEventListener("kindred:wanted", () => { redrawWantList().catch(Kindred.showError); });
 
+  const hiddenList = document.querySelector("[data-hidden-list]");
+  hiddenList.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-unhide]");
+    if (!button) return;
+    const row = button.closest("li");
+    button.disabled = true;
+    try {
+      await Kindred.api("DELETE", "/api/hidden", { item: row.dataset.item });
+    } catch (error) {
+      button.disabled = false;
+      Kindred.showError(error);
+      return;
+    }
+    const title = row.querySelector(".title").textContent.trim();
+    row.remove();
+    const count = hiddenList.children.length;
+    hiddenList.hidden = count === 0;
+    const summary = document.querySelector("[data-hidden-summary]");
+    summary.textContent = summary.textContent.replace(/^\d+ titles?/, `${count} title${count === 1 ? "" : "s"}`);
+    Kindred.toast(`“${title}” may be recommended again.`);
+  });
+
   document.addEventListener("kindred:rated", (event) => {
     // A restored (undone) rating is not in the list any more: draw it again.
     const shown = [...list.children].some((li) => li.dataset.item === event.detail.item);
