@@ -73,7 +73,8 @@ def search_catalogue(
     if genre:
         matches = matches[matches["genres"].map(lambda value: genre in split_genres(value))]
     matches = _sorted(matches, sort)
-    page = max(1, int(page))
+    last_page = max(1, -(-len(matches) // per_page))
+    page = min(max(1, int(page)), last_page)  # past the end: the last page, not an empty one
     start = (page - 1) * per_page
     return CataloguePage(
         items=[str(item) for item in matches.index[start : start + per_page]],

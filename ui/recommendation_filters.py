@@ -55,7 +55,7 @@ class RecommendationFilters:
         year_from = int_argument("year_from", 0, lowest=0, highest=3000) or None
         year_to = int_argument("year_to", 0, lowest=0, highest=3000) or None
         if year_from and year_to and year_from > year_to:
-            raise BadRequestArgument("'year_from' must not be after 'year_to'.")
+            year_from, year_to = year_to, year_from  # "1990 to 1980": the same years, kindly
         return cls(
             per_page=int_argument("n", default_per_page, highest=max_per_page),
             page=int_argument("page", 1, highest=10_000),

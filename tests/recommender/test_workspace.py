@@ -183,6 +183,8 @@ def test_catalogue_statistics_search_sort_and_paging(tmp_path: Path) -> None:
     ]
     second_page = workspace.catalogue(sort="title", per_page=3, page=2)
     assert (second_page["total"], second_page["pages"], len(second_page["items"])) == (4, 2, 1)
+    past_the_end = workspace.catalogue(sort="title", per_page=3, page=999)
+    assert (past_the_end["page"], past_the_end["items"]) == (2, second_page["items"])
     assert workspace.catalogue()["genres"] == ["Animation", "Comedy", "Horror", "Romance", "Sci-Fi"]
     with pytest.raises(KindredError, match="Unknown sort"):
         workspace.catalogue(sort="random")
