@@ -204,5 +204,6 @@ def _sentence(changes: ReimportChanges, unmatched: int, community: str) -> str:
     """One sentence: what changed, and how many rated rows found no match in ``community``."""
     text = changes.summary()
     if unmatched:
-        text = f"{text[:-1]}; {unmatched:,} not found in {community}."
+        titles = "rated title" if unmatched == 1 else "rated titles"
+        text = f"{text[:-1]}; {unmatched:,} {titles} not found in {community}."
     return text

@@ -39,12 +39,13 @@ class ReimportChanges:
     def summary(self) -> str:
         """One sentence for the person: what changed."""
         parts = [
-            f"{len(self.added):,} new ratings",
+            f"{len(self.added):,} new rating{'' if len(self.added) == 1 else 's'}",
             f"{len(self.changed):,} changed",
             f"{self.unchanged:,} unchanged",
         ]
         if self.kept_from_app:
-            parts.append(f"{len(self.kept_from_app):,} ratings you made in Kindred kept")
+            kept = len(self.kept_from_app)
+            parts.append(f"{kept:,} rating{'' if kept == 1 else 's'} you made in Kindred kept")
         if self.new_seen:
             parts.append(f"{len(self.new_seen):,} more seen")
         if self.new_want:

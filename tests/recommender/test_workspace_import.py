@@ -69,7 +69,7 @@ def test_imdb_export_adds_ratings_seen_items_and_reports_unmatched(workspace, tm
     ]
     assert "IMDb" in answer["unmatched_rows"][0]["reason"]
     assert answer["summary"].startswith("2 new ratings, 0 changed, 0 unchanged")
-    assert "1 not found in Demo films" in answer["summary"]
+    assert "1 rated title not found in Demo films" in answer["summary"]
     assert answer["report"]["format"] == "imdb"
     json.dumps(answer)  # JSON-ready
     assert workspace.my_ratings_map() == {"d155": 5.0, "d165": 3.0}

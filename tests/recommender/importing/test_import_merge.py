@@ -36,5 +36,5 @@ def test_reimport_adds_changes_and_keeps_app_ratings(write):
         "d": 5.0,
     }
     assert changes.summary() == (
-        "1 new ratings, 1 changed, 1 unchanged, 1 ratings you made in Kindred kept."
+        "1 new rating, 1 changed, 1 unchanged, 1 rating you made in Kindred kept."
     )

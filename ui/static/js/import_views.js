@@ -127,7 +127,7 @@ const KindredImportViews = (() => {
         ["Duplicates", number(report.duplicates)],
         ["Skipped rows", number(report.skipped_rows)],
         ["Matched", number(summary.matched)],
-        ["Not found in the community", number(summary.unmatched_total)],
+        ["Not found in the community (rated, seen or wanted)", number(summary.unmatched_total)],
         ["Your ratings now", number(summary.my_ratings)],
       ]),
       el("p", {}, el("a", { href: "/recommendations" }, "See your recommendations →"), " · ", el("a", { href: "/ratings" }, "My ratings")),
