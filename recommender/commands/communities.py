@@ -35,6 +35,6 @@ def run(args: argparse.Namespace) -> int:
         missing = "  (files missing: import it again)" if not community["available"] else ""
         print(
             f"{mark} {community['name']}: {community['ratings']:,} ratings, "
-            f"{community['users']:,} people, {community['items']:,} items; {when}{missing}"
+            f"{community['users']:,} people, {community['items']:,} titles; {when}{missing}"
         )
     return 0

@@ -68,7 +68,7 @@ def render_community(answer: dict[str, Any]) -> str:
     low, high = stored["scale"]
     return (
         f"Stored the community '{answer['name']}': {stored['ratings']:,} ratings by "
-        f"{stored['users']:,} people of {stored['items']:,} items (scale {low:g}–{high:g}).\n"
+        f"{stored['users']:,} people of {stored['items']:,} titles (scale {low:g}–{high:g}).\n"
         f"{answer['summary']}\n"
         f"Use it with: --community '{answer['name']}'"
     )

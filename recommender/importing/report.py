@@ -112,7 +112,7 @@ class ImportReport:
         parts = [
             f"{self.ratings:,} ratings",
             f"{self.users:,} people" if self.kind == "community" else None,
-            f"{self.items:,} items",
+            f"{self.items:,} items rated",
         ]
         text = f"{self.path.name} ({self.format}): " + ", ".join(p for p in parts if p)
         if self.duplicates:
