@@ -338,6 +338,20 @@ def _display(workspace) -> dict:
     return {"display_scale": workspace.display_scale().as_dict()}
 
 
+def test_my_ratings_come_a_hundred_to_a_page(client: FlaskClient, workspace) -> None:
+    items = [item["item"] for item in workspace.catalogue(per_page=150)["items"]]
+    for item in items:
+        workspace.rate(item, 3.5)
+    first = client.get("/api/ratings").json
+    assert (first["count"], first["page"], first["pages"], len(first["items"])) == (150, 1, 2, 100)
+    second = client.get("/api/ratings?page=2").json
+    assert len(second["items"]) == 50
+    assert {r["item"] for r in first["items"]} | {r["item"] for r in second["items"]} == set(items)
+    assert client.get("/api/ratings?page=99").json["page"] == 2
+    html = page_text(client, "/ratings?page=2")
+    assert "Page 2 of 2" in html and "← Previous" in html
+
+
 def test_recommendations_export_as_csv(client: FlaskClient, workspace) -> None:
     assert "/recommendations/export.csv" not in page_text(client, "/recommendations")
     for item in workspace.catalogue(genre="Comedy", per_page=5)["items"]:

@@ -10,6 +10,7 @@ from flask import render_template
 from recommender.catalogue import fold_text
 from ui.context import BadRequestArgument
 from ui.context import csv_download
+from ui.context import int_argument
 from ui.context import item_from_body
 from ui.context import json_body
 from ui.context import text_argument
@@ -19,17 +20,26 @@ from ui.views.want_list import want_list
 
 blueprint = Blueprint("ratings", __name__)
 
+#: Ratings listed per page (an IMDb export can hold thousands).
+PER_PAGE = 100
+
 
 def _ratings() -> dict:
-    """The person's ratings, newest first, narrowed to titles containing every word of ``q``."""
+    """The person's ratings, newest first, narrowed to titles containing every word of ``q``,
+    ``PER_PAGE`` to a page (``page``; past the end: the last page). ``count`` is how many match,
+    ``total`` how many ratings there are in all."""
     query = text_argument("q")
     everything = workspace().my_ratings()
     words = fold_text(query).split()
     matching = [r for r in everything if all(w in fold_text(r["title"]) for w in words)]
+    pages = max(1, -(-len(matching) // PER_PAGE))
+    page = min(int_argument("page", 1, highest=100_000), pages)
     return {
-        "items": matching,
+        "items": matching[(page - 1) * PER_PAGE : page * PER_PAGE],
         "count": len(matching),
         "total": len(everything),
+        "page": page,
+        "pages": pages,
         "query": query,
         "display_scale": workspace().display_scale().as_dict(),
     }
@@ -49,7 +59,8 @@ def page():
 
 @blueprint.get("/api/ratings")
 def ratings_json():
-    """JSON twin of the ratings page: ``{"items", "count", "total", "query"}``."""
+    """JSON twin of the ratings page: ``{"items", "count", "total", "page", "pages", "query"}``
+    (``?q=`` and ``?page=``)."""
     return jsonify(_ratings())
 
 
