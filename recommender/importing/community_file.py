@@ -109,8 +109,7 @@ def _read_source(
         progress=progress,
         cancel=cancel,
     )
-    if cancel is not None and cancel():
-        raise ImportCancelled("the import was cancelled.", path=source.origin)
+    _stop_if_cancelled(cancel, source.origin)
     rated, _implicit, scale = rows.validate(
         frame, ["user", "item"], report, spec.scale, spec.zero_means_unrated
     )
@@ -118,7 +117,9 @@ def _read_source(
     reading.attach_raw_lines(report, source.path, report.encoding or layout.encoding, size)
     if scale is None or rated.empty:
         raise RatingsImportError(_nothing_usable(report), path=source.origin)
+    _stop_if_cancelled(cancel, source.origin)
     rated = rows.drop_duplicates(rated, ["user", "item"], report)
+    _stop_if_cancelled(cancel, source.origin)
     report.users = int(rated["user"].nunique())  # counted before the ids become text: faster
     report.items = int(rated["item"].nunique())
     user_ids, item_ids = _text_ids(rated["user"], rated["item"])
@@ -129,6 +130,7 @@ def _read_source(
             "rating": rated["rating"].to_numpy(dtype="float64"),
         }
     )
+    _stop_if_cancelled(cancel, source.origin)
     rated_items = _ids(pd.Series(rated["item"].unique()))
     del rated
     items = catalogue.complete_catalogue(
@@ -140,6 +142,13 @@ def _read_source(
         progress(Progress(size, size, report.rows_read))
     community = Community(name=source.name, ratings=ratings, items=items, scale=scale)
     return community, report
+
+
+def _stop_if_cancelled(cancel: CancelCheck | None, path: Path) -> None:
+    """Between the steps after reading (each seconds long for tens of millions of rows), so a
+    Cancel is honoured soon, not only once everything is built."""
+    if cancel is not None and cancel():
+        raise ImportCancelled("the import was cancelled.", path=path)
 
 
 def _ids(column: pd.Series) -> pd.Series:
