@@ -43,6 +43,10 @@ class Database:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DATABASE_FILE
         self._lock = threading.RLock()
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            raise DataDirError(
+                f"The data directory {self.data_dir} is a file, not a folder; choose a folder."
+            )
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:

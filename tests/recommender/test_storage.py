@@ -173,8 +173,9 @@ def test_a_database_path_that_is_a_folder_is_refused(tmp_path: Path):
 def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path):
     not_a_dir = tmp_path / "data"
     not_a_dir.write_text("x")
-    with pytest.raises(DataDirError, match="Cannot create the data directory"):
+    with pytest.raises(DataDirError, match="is a file, not a folder"):
         Store(not_a_dir)
+    assert not_a_dir.read_text() == "x"
 
 
 def test_a_closed_store_says_so(tmp_path: Path):
