@@ -9,6 +9,7 @@ from pathlib import Path
 
 from recommender.commands.common import add_data_dir_argument
 from recommender.datadir import resolve_data_dir
+from recommender.errors import KindredError
 from recommender.storage import Store
 from recommender.storage.backup import create_backup
 
@@ -20,11 +21,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("file", type=Path, help="the zip file to write")
     parser.add_argument("--json", action="store_true", help="print the backup's manifest")
+    parser.add_argument("--force", action="store_true", help="replace FILE when it already exists")
     add_data_dir_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the backup and say what it holds."""
+    """Write the backup and say what it holds; an existing FILE (an older backup, most
+    likely) is kept unless ``--force``."""
+    if args.file.exists() and not args.force:
+        raise KindredError(
+            f"{args.file} already exists; choose another name, or add --force to replace it."
+        )
     with Store(resolve_data_dir(args.data_dir)) as store:
         manifest = create_backup(store, args.file)
     if args.json:

@@ -124,6 +124,18 @@ def test_backup_command_prints_the_manifest(filled, tmp_path, capsys):
     assert DATABASE_FILE in names and any(name.endswith("user_items.npy") for name in names)
 
 
+def test_backup_command_keeps_an_existing_file_unless_forced(filled, tmp_path, capsys):
+    older = tmp_path / "b.zip"
+    older.write_bytes(b"an older backup")
+    assert main(["backup", str(older), "--data-dir", str(filled)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {older} already exists; choose another name, or add --force to replace it.\n"
+    )
+    assert older.read_bytes() == b"an older backup"
+    assert main(["backup", str(older), "--force", "--data-dir", str(filled)]) == 0
+    assert zipfile.is_zipfile(older)
+
+
 def rewrite(archive: Path, target: Path, change) -> Path:
     """Copy ``archive`` to ``target`` with ``change(name, data) -> (name, data) | None``."""
     with zipfile.ZipFile(archive) as source, zipfile.ZipFile(target, "w") as copy:
