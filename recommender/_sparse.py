@@ -19,6 +19,7 @@ import scipy.sparse as sp
 
 from recommender.baseline import Baseline
 from recommender.rating_arrays import RatingArrays
+from recommender.rating_arrays import segment_sums
 from recommender.rating_arrays import stable_order
 
 CENTERINGS = ("baseline", "mean", "zscore", "none")
@@ -219,20 +220,6 @@ class RatingMatrix:
         data = self.person_values(person, kind)
         indptr = np.array([0, len(data)])
         return sp.csr_matrix((data, person.item_rows, indptr), shape=(1, len(self.items)))
-
-
-def segment_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """``out[s] = sum(values[indptr[s]:indptr[s + 1]])`` (0 for an empty segment), in float64.
-
-    One ``np.add.reduceat`` over the values with a trailing 0, so segments that end the array
-    or are empty need no special case beyond zeroing the empty ones.
-    """
-    padded = np.empty(len(values) + 1, dtype=np.float64)
-    padded[:-1] = values
-    padded[-1] = 0.0
-    sums = np.add.reduceat(padded, np.asarray(indptr[:-1], dtype=np.intp))
-    sums[indptr[1:] == indptr[:-1]] = 0.0
-    return sums
 
 
 def _spread(values: np.ndarray) -> float:

@@ -75,7 +75,7 @@ def fit_baseline(
     so a sweep is one gather and one segment sum per side, over the item-major and the
     person-major layouts: O(number of ratings), with no matrix built.
     """
-    from recommender._sparse import segment_sums
+    from recommender.rating_arrays import segment_sums
 
     n_ratings = max(arrays.n_ratings, 1)
     mean = float(segment_sums(arrays.user_ratings, arrays.user_indptr[[0, -1]])[0] / n_ratings)

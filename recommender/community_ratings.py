@@ -21,6 +21,7 @@ from recommender.catalogue import fold_text
 from recommender.community import Community
 from recommender.rating_arrays import RatingArrays
 from recommender.rating_arrays import gather_segments
+from recommender.rating_arrays import segment_sums
 
 
 class Slices(Mapping[str, range]):
@@ -133,16 +134,11 @@ def people_sample(arrays: RatingArrays, limit: int, seed: int) -> pd.DataFrame:
 def item_totals(arrays: RatingArrays) -> pd.DataFrame:
     """``count`` and ``sum`` of each rated item's ratings, indexed by item id, in one pass.
 
-    ``count_i = indptr[i + 1] - indptr[i]`` and ``sum_i = Σ r`` over that segment, summed in
-    float64 by ``np.add.reduceat`` at the starts of the non-empty segments only (reduceat
-    gives an empty segment the next value instead of 0, and rejects a start at the end).
+    ``count_i = indptr[i + 1] - indptr[i]`` and ``sum_i = Σ r`` over that segment
+    (:func:`recommender.rating_arrays.segment_sums`).
     """
     counts = np.diff(arrays.item_indptr)
-    sums = np.zeros(len(counts), dtype=np.float64)
-    rated = counts > 0
-    if rated.any():
-        starts = arrays.item_indptr[:-1][rated]
-        sums[rated] = np.add.reduceat(arrays.item_ratings, starts, dtype=np.float64)
+    sums = segment_sums(arrays.item_ratings, arrays.item_indptr)
     return pd.DataFrame({"count": counts.astype(np.int64), "sum": sums}, index=arrays.items)
 
 

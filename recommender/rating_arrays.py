@@ -135,6 +135,23 @@ def gather_segments(
     return counts, [np.take(array, positions) for array in values]
 
 
+def segment_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """``out[s] = sum(values[indptr[s]:indptr[s + 1]])`` (0 for an empty segment), summed in
+    float64; ``values`` is a whole layout (``indptr[-1] == len(values)``).
+
+    One ``np.add.reduceat`` at the starts of the non-empty segments only: reduceat gives an
+    empty segment the next value instead of 0 and refuses a start at the end, and reading the
+    values where they are (float32 included) needs no float64 copy of millions of them.
+    """
+    counts = np.diff(indptr)
+    sums = np.zeros(len(counts), dtype=np.float64)
+    filled = counts > 0
+    if filled.any():
+        starts = np.asarray(indptr[:-1][filled], dtype=np.intp)
+        sums[filled] = np.add.reduceat(values, starts, dtype=np.float64)
+    return sums
+
+
 def _plain_index(ids: object) -> pd.Index:
     """An Index of Python objects (Arrow-backed text becomes ``str``): a query looks up about a
     hundred ids and takes twenty back, for which a plain object Index is several times faster
