@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from recommender._sparse import RatingMatrix
-from recommender.neighbourhood import best_first
 from recommender.neighbourhood import first_raters_per_item
+from recommender.neighbourhood import neighbours_for_items
 from recommender.scoring import evidence_scores
 from recommender.scoring import evidence_weights
 
@@ -158,27 +158,14 @@ def score_items(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact evidence and neighbour count of a few items, from all their raters.
 
-    Each item's ``k`` best raters above ``min_similarity`` are found by a partial sort
-    (:func:`recommender.neighbourhood.best_first`), and all are summed in one ``bincount`` in
-    decreasing similarity, the order every path sums them in.
+    Each item's ``k`` best raters above ``min_similarity`` are chosen as for its explanation
+    (:func:`recommender.neighbourhood.neighbours_for_items`) and summed in one ``bincount``
+    in decreasing similarity, the order every path sums them in.
     """
-    arrays = matrix.arrays
-    positions, weights = [np.zeros(0, dtype=np.intp)], [np.zeros(0)]
-    for position, item in enumerate(item_rows.tolist()):
-        start, stop = int(arrays.item_indptr[item]), int(arrays.item_indptr[item + 1])
-        raters = arrays.item_users[start:stop]
-        rater_similarities = similarities[raters]
-        best = best_first(rater_similarities, min_similarity, k)
-        weights.append(
-            evidence_weights(rater_similarities[best], arrays.item_ratings[start:stop][best])
-        )
-        positions.append(np.full(len(best), position, dtype=np.intp))
-    position_of_weight = np.concatenate(positions)
-    size = len(item_rows)
-    return (
-        np.bincount(position_of_weight, weights=np.concatenate(weights), minlength=size),
-        np.bincount(position_of_weight, minlength=size),
-    )
+    hoods, bounds = neighbours_for_items(matrix, similarities, item_rows, min_similarity, k, "item")
+    positions = np.repeat(np.arange(len(item_rows)), np.diff(bounds))
+    weights = evidence_weights(hoods.similarities, hoods.ratings)
+    return np.bincount(positions, weights=weights, minlength=len(item_rows)), np.diff(bounds)
 
 
 def best_items(
