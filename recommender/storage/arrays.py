@@ -39,7 +39,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import sparse
 
 from recommender.community import Community
 from recommender.errors import DataDirError
@@ -179,27 +178,25 @@ def _decoded(codes: np.ndarray, vocabulary: np.ndarray) -> pd.Series:
 def build_arrays(community: Community) -> dict[str, np.ndarray]:
     """The CSR arrays and vocabularies of ``community``'s ratings (ids sorted as text).
 
-    SciPy builds both compressed layouts in linear time (counting, not sorting, the entries);
-    a community holds each (user, item) pair once, which is checked.
+    Both layouts are :meth:`RatingArrays.from_codes`'s; a community holds each (user, item)
+    pair once (the importer resolves repeats), which is checked: a repeat would have been
+    merged into one rating.
     """
     user_codes, users = _factorized(community.ratings["user"])
     item_codes, items = _factorized(community.ratings["item"])
     ratings = community.ratings["rating"].to_numpy(dtype=np.float32)
-    by_user = sparse.csr_matrix(
-        (ratings, (user_codes, item_codes)), shape=(len(users), len(items)), dtype=np.float32
+    layouts = RatingArrays.from_codes(
+        user_codes, item_codes, ratings, pd.Index(users), pd.Index(items)
     )
-    if by_user.nnz != len(ratings):
+    if layouts.n_ratings != len(ratings):
         raise KindredError(f"The community {community.name} rates some item twice by one person.")
-    by_user.sort_indices()
-    by_item = by_user.tocsc()
-    by_item.sort_indices()
     return {
-        "user_indptr": by_user.indptr.astype(np.int64),
-        "user_items": by_user.indices.astype(np.int32, copy=False),
-        "user_ratings": by_user.data,
-        "item_indptr": by_item.indptr.astype(np.int64),
-        "item_users": by_item.indices.astype(np.int32, copy=False),
-        "item_ratings": by_item.data,
+        "user_indptr": layouts.user_indptr,
+        "user_items": layouts.user_items,
+        "user_ratings": layouts.user_ratings,
+        "item_indptr": layouts.item_indptr,
+        "item_users": layouts.item_users,
+        "item_ratings": layouts.item_ratings,
         "user_ids": _vocabulary(users),
         "item_ids": _vocabulary(items),
     }
