@@ -95,7 +95,14 @@ class CommunitySums:
     @cached_property
     def _community_values(self) -> np.ndarray:
         """The gathered ratings' values of this kind, in float32 (millions of them: half the
-        memory traffic of float64, and similarities are kept in float32 anyway)."""
+        memory traffic of float64, and similarities are kept in float32 anyway).
+
+        The same values as ``RatingMatrix.entry_values`` (which the batched path and the
+        explanations use, in float64), computed for this layout: each item's constant
+        ``mu + b_i`` is spread over its raters with one ``repeat`` instead of a gather by item.
+        Routing this through ``entry_values`` cost 1.9 ms more per query at 32M (4.7 against
+        2.8 ms, measured), a twentieth of the whole top-20.
+        """
         gather, kind = self._gather, self._kind
         matrix = gather.matrix
         if kind == "raw":
