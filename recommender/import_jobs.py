@@ -223,10 +223,6 @@ class ImportJob:
         """Ask the import to stop at its next check; a finished job stays as it is."""
         self._cancel.set()
 
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
-
     def run(self) -> None:
         """Run the import; the outcome is in ``state`` (never raises)."""
         try:
