@@ -136,13 +136,9 @@ class Recommending:
         return set(self.store.hidden(name)) | set(self.store.seen(name))
 
     def _no_recommendations(self, message: str) -> dict[str, object]:
-        return {
-            "for": "you",
-            "based_on": 0,
-            "enough_ratings": False,
-            "message": message,
-            "items": [],
-        }
+        return self.with_display(
+            {"for": "you", "based_on": 0, "enough_ratings": False, "message": message, "items": []}
+        )
 
     def neighbours(self, n: int = 20) -> dict[str, object]:
         """The person's most kindred community members, with the titles they agree and

@@ -44,8 +44,7 @@ def _recommendations() -> dict:
         if user is None:
             raise
         raise NotFoundError(str(error)) from error
-    # Predicted and neighbours' ratings also in the person's scale (``*_display`` fields).
-    answer = workspace().with_display(answer)
+    # The answer carries each rating in the person's scale too (``*_display``, Workspace).
     wanted = set(workspace().want_list())
     for item in answer["items"]:
         item["wanted"] = item["item"] in wanted
